@@ -1,0 +1,20 @@
+namespace NepForge.Formats.ExtXyz;
+
+/// <summary>What the extended-XYZ writer emits besides the structure.</summary>
+public sealed class ExtXyzWriteOptions
+{
+    /// <summary>Shared default.</summary>
+    public static readonly ExtXyzWriteOptions Default = new();
+
+    /// <summary>
+    /// Also write <c>stress=</c> (ASE sign, eV/Å³, = −virial/V) next to <c>virial=</c>, so that ASE and calorine see a
+    /// stress. The two agree to the last bit of the formatting, so GPUMD's consistency check passes. Default on.
+    /// </summary>
+    public bool WriteStress { get; init; } = true;
+
+    /// <summary>Write provenance and other metadata keys (source_file, energy_kind, seed, extra keys). Default on.</summary>
+    public bool WriteInfo { get; init; } = true;
+
+    /// <summary>Leave out energy, forces, virial and stress (structures going to DFT).</summary>
+    public bool StripLabels { get; init; }
+}

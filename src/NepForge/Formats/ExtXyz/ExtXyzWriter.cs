@@ -1,0 +1,294 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using NepForge.IO;
+using NepForge.Structures;
+
+namespace NepForge.Formats.ExtXyz;
+
+/// <summary>
+/// Writes extended XYZ in the one style that GPUMD's nep, ASE, dpdata and calorine all read correctly:
+/// <c>Lattice="…" Properties=species:S:1:pos:R:3:forces:R:3 energy=… virial="9" stress="9" pbc="T T T"</c>,
+/// then config_type, weight and provenance keys. Numbers use the shortest text that parses back to the same double,
+/// so a round trip is exact. No blank line between frames (nep would stop reading there).
+/// </summary>
+public sealed class ExtXyzWriter : IDisposable
+{
+    readonly Stream _stream;
+    readonly bool _leaveOpen;
+    readonly ExtXyzWriteOptions _options;
+    readonly StringBuilder _comment = new(512);
+    byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+    int _length;
+
+    /// <summary>Writes to a stream.</summary>
+    public ExtXyzWriter(Stream stream, ExtXyzWriteOptions? options = null, bool leaveOpen = false)
+    {
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _options = options ?? ExtXyzWriteOptions.Default;
+    }
+
+    /// <summary>Frames written so far.</summary>
+    public long FramesWritten { get; private set; }
+
+    /// <summary>Writes all frames to a file atomically (temporary name, then rename); "-" is stdout.</summary>
+    public static long WriteFile(string path, IEnumerable<Frame> frames, ExtXyzWriteOptions? options = null)
+    {
+        using var file = AtomicFile.Create(path);
+        long count;
+        using (var writer = new ExtXyzWriter(file.Stream, options, leaveOpen: true))
+        {
+            foreach (var f in frames)
+                writer.Write(f);
+            writer.Flush();
+            count = writer.FramesWritten;
+        }
+        file.Commit();
+        return count;
+    }
+
+    /// <summary>Formats frames into a string (tests, small outputs).</summary>
+    public static string WriteString(IEnumerable<Frame> frames, ExtXyzWriteOptions? options = null)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new ExtXyzWriter(ms, options, leaveOpen: true))
+        {
+            foreach (var f in frames)
+                w.Write(f);
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    /// <summary>Writes one frame.</summary>
+    public void Write(Frame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        int n = frame.AtomCount;
+        bool labels = !_options.StripLabels;
+        double[]? forces = labels ? frame.Forces : null;
+
+        AppendInt(n);
+        AppendByte((byte)'\n');
+        AppendAscii(BuildComment(frame, labels));
+        AppendByte((byte)'\n');
+
+        var positions = frame.Positions;
+        var elements = frame.Elements;
+        var arrays = frame.Arrays;
+        for (int i = 0; i < n; i++)
+        {
+            Ensure(512);
+            AppendAscii(elements[i].Symbol);
+            AppendSpaceDouble(positions[3 * i]);
+            AppendSpaceDouble(positions[3 * i + 1]);
+            AppendSpaceDouble(positions[3 * i + 2]);
+            if (forces is not null)
+            {
+                AppendSpaceDouble(forces[3 * i]);
+                AppendSpaceDouble(forces[3 * i + 1]);
+                AppendSpaceDouble(forces[3 * i + 2]);
+            }
+            for (int a = 0; a < arrays.Count; a++)
+                AppendArrayValues(arrays[a], i);
+            AppendByte((byte)'\n');
+            if (_length > _buffer.Length - 4096)
+                FlushBuffer();
+        }
+        FramesWritten++;
+        if (_length > _buffer.Length / 2)
+            FlushBuffer();
+    }
+
+    string BuildComment(Frame frame, bool labels)
+    {
+        var sb = _comment.Clear();
+        var lattice = frame.Lattice;
+        if (lattice is not null)
+        {
+            sb.Append("Lattice=\"");
+            AppendNumbers(sb, lattice.Matrix.ToArray());
+            sb.Append('"');
+        }
+        sb.Append(sb.Length > 0 ? " " : "").Append("Properties=species:S:1:pos:R:3");
+        if (labels && frame.Forces is not null)
+            sb.Append(":forces:R:3");
+        foreach (var a in frame.Arrays)
+            sb.Append(':').Append(a.Name).Append(':').Append(new ColumnSpec(a.Name, a.Type, a.Width).TypeLetter).Append(':').Append(a.Width);
+
+        if (labels && frame.Energy is { } e)
+            sb.Append(" energy=").Append(Format(e));
+        if (labels && frame.Virial is { } w)
+        {
+            sb.Append(" virial=\"");
+            AppendNumbers(sb, w.ToArray());
+            sb.Append('"');
+            if (_options.WriteStress && frame.AseStress is { } s)
+            {
+                sb.Append(" stress=\"");
+                AppendNumbers(sb, s.ToArray());
+                sb.Append('"');
+            }
+        }
+        sb.Append(" pbc=\"").Append((lattice?.Pbc ?? Pbc.None).ToString()).Append('"');
+
+        var info = frame.Info;
+        if (info.ConfigType is { } ct)
+            CommentLine.AppendPair(sb, "config_type", ct);
+        if (info.Weight is { } weight)
+            sb.Append(" weight=").Append(Format(weight));
+        if (_options.WriteInfo)
+        {
+            if (labels && info.EnergyKind is { } kind && frame.Energy is not null)
+                CommentLine.AppendPair(sb, "energy_kind", kind);
+            if (info.Seed is { } seed)
+                sb.Append(" seed=").Append(seed.ToString(CultureInfo.InvariantCulture));
+            if (info.SourceFile is { } file)
+                CommentLine.AppendPair(sb, "source_file", file);
+            if (info.SourceIndex is { } index)
+                sb.Append(" source_index=").Append(index.ToString(CultureInfo.InvariantCulture));
+            if (info.SourceStep is { } step)
+                sb.Append(" source_step=").Append(step.ToString(CultureInfo.InvariantCulture));
+            foreach (var (key, value) in info.Extra)
+            {
+                if (IsReserved(key) || (!labels && IsLabelLike(key)))
+                    continue;
+                CommentLine.AppendPair(sb, key, value);
+            }
+        }
+        return sb.ToString();
+    }
+
+    // Keys the writer emits itself; an Extra entry with such a name would be a second, conflicting copy.
+    static bool IsReserved(string key) => key.ToLowerInvariant() is "lattice" or "properties" or "energy" or "virial" or
+        "stress" or "pbc" or "config_type" or "weight" or "energy_kind" or "seed" or "source_file" or "source_index" or "source_step";
+
+    static bool IsLabelLike(string key) => key.ToLowerInvariant() is "free_energy" or "gpumd_stress";
+
+    static void AppendNumbers(StringBuilder sb, double[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (i > 0)
+                sb.Append(' ');
+            sb.Append(Format(values[i]));
+        }
+    }
+
+    /// <summary>Shortest text that parses back to exactly <paramref name="v"/>.</summary>
+    public static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    void AppendArrayValues(PerAtomArray a, int atom)
+    {
+        int w = a.Width;
+        for (int k = 0; k < w; k++)
+        {
+            int idx = atom * w + k;
+            switch (a.Type)
+            {
+                case ColumnType.Real:
+                    AppendSpaceDouble(a.Reals![idx]);
+                    break;
+                case ColumnType.Integer:
+                    AppendByte((byte)' ');
+                    AppendLong(a.Integers![idx]);
+                    break;
+                case ColumnType.Logical:
+                    AppendByte((byte)' ');
+                    AppendByte(a.Logicals![idx] ? (byte)'T' : (byte)'F');
+                    break;
+                default:
+                    var s = a.Strings![idx];
+                    if (s.Length == 0 || s.AsSpan().IndexOfAny(" \t\n") >= 0)
+                        throw new InvalidOperationException($"per-atom string '{s}' in column '{a.Name}' is empty or holds whitespace; extxyz cannot store it");
+                    AppendByte((byte)' ');
+                    AppendAscii(s);
+                    break;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void AppendSpaceDouble(double v)
+    {
+        Ensure(40);
+        _buffer[_length++] = (byte)' ';
+        if (!v.TryFormat(_buffer.AsSpan(_length), out int written, "R", CultureInfo.InvariantCulture))
+            throw new InvalidOperationException("number formatting failed");
+        _length += written;
+    }
+
+    void AppendInt(int v)
+    {
+        Ensure(16);
+        v.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    void AppendLong(long v)
+    {
+        Ensure(24);
+        v.TryFormat(_buffer.AsSpan(_length), out int written, default, CultureInfo.InvariantCulture);
+        _length += written;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void AppendByte(byte b)
+    {
+        Ensure(1);
+        _buffer[_length++] = b;
+    }
+
+    void AppendAscii(string s)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(s.Length);
+        Ensure(max);
+        _length += Encoding.UTF8.GetBytes(s, _buffer.AsSpan(_length));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void Ensure(int bytes)
+    {
+        if (_length + bytes > _buffer.Length)
+            Grow(bytes);
+    }
+
+    void Grow(int bytes)
+    {
+        FlushBuffer();
+        if (bytes > _buffer.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(bytes * 2);
+        }
+    }
+
+    void FlushBuffer()
+    {
+        if (_length == 0)
+            return;
+        _stream.Write(_buffer, 0, _length);
+        _length = 0;
+    }
+
+    /// <summary>Pushes buffered bytes to the stream.</summary>
+    public void Flush()
+    {
+        FlushBuffer();
+        _stream.Flush();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        FlushBuffer();
+        if (!_leaveOpen)
+            _stream.Dispose();
+        else
+            _stream.Flush();
+        if (_buffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+}

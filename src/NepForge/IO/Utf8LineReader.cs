@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.IO.Compression;
+
+namespace NepForge.IO;
+
+/// <summary>
+/// Streams a file line by line as UTF-8 byte spans from one pooled buffer (grown only for a line longer than it),
+/// counting lines for error messages. Lines end at '\n'; a trailing '\r' is dropped. Memory stays O(longest line)
+/// whatever the file size. A span is valid until the next call.
+/// </summary>
+public sealed class Utf8LineReader : IDisposable
+{
+    const int DefaultBufferSize = 1 << 20;
+    readonly Stream _stream;
+    readonly bool _leaveOpen;
+    byte[] _buffer;
+    int _start, _end;
+    bool _eof;
+
+    /// <summary>Reads from <paramref name="stream"/>.</summary>
+    public Utf8LineReader(Stream stream, bool leaveOpen = false, int bufferSize = DefaultBufferSize)
+    {
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(bufferSize, 256));
+    }
+
+    /// <summary>
+    /// Opens a file for streaming: "-" is stdin, a ".gz" name is decompressed on the fly.
+    /// </summary>
+    public static Stream OpenRead(string path)
+    {
+        if (path == "-")
+            return Console.OpenStandardInput();
+        Stream s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+            s = new GZipStream(s, CompressionMode.Decompress);
+        return s;
+    }
+
+    /// <summary>Number of the line last returned (1-based); 0 before the first.</summary>
+    public long LineNumber { get; private set; }
+
+    /// <summary>Bytes consumed so far (including line ends).</summary>
+    public long BytesConsumed { get; private set; }
+
+    /// <summary>True once the stream is exhausted and every line has been returned.</summary>
+    public bool AtEnd => _eof && _start >= _end;
+
+    /// <summary>Reads the next line; false at the end of the stream.</summary>
+    public bool TryReadLine(out ReadOnlySpan<byte> line)
+    {
+        while (true)
+        {
+            var window = _buffer.AsSpan(_start, _end - _start);
+            int nl = window.IndexOf((byte)'\n');
+            if (nl >= 0)
+            {
+                line = window[..nl];
+                _start += nl + 1;
+                BytesConsumed += nl + 1;
+                LineNumber++;
+                if (!line.IsEmpty && line[^1] == '\r')
+                    line = line[..^1];
+                return true;
+            }
+            if (_eof)
+            {
+                if (window.IsEmpty)
+                {
+                    line = default;
+                    return false;
+                }
+                // Last line without a newline.
+                line = window;
+                _start = _end;
+                BytesConsumed += window.Length;
+                LineNumber++;
+                if (line[^1] == '\r')
+                    line = line[..^1];
+                return true;
+            }
+            Fill();
+        }
+    }
+
+    void Fill()
+    {
+        int remaining = _end - _start;
+        if (remaining == _buffer.Length)
+        {
+            // One line longer than the buffer: grow.
+            var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            Buffer.BlockCopy(_buffer, _start, bigger, 0, remaining);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+        else if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, remaining);
+        }
+        _start = 0;
+        _end = remaining;
+        int n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (n == 0)
+            _eof = true;
+        _end += n;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_leaveOpen)
+            _stream.Dispose();
+        if (_buffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+}
