@@ -1,3 +1,8 @@
 using BenchmarkDotNet.Running;
+using NepForge.Bench;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// "throughput" runs the side-by-side timing used by bench/compare_ase.sh; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "throughput")
+    return Throughput.Run(args[1..]);
+BenchmarkSwitcher.FromAssembly(typeof(Throughput).Assembly).Run(args);
+return 0;

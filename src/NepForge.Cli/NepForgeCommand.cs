@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NepForge.Cli.Commands;
 
 namespace NepForge.Cli;
 
@@ -6,16 +7,23 @@ namespace NepForge.Cli;
 public static class NepForgeCommand
 {
     /// <summary>Builds the command tree.</summary>
-    public static RootCommand Create()
+    public static RootCommand Create(CliContext cli)
     {
-        var root = new RootCommand("NepForge: build NEP training sets from AIMD and active learning.");
+        var root = new RootCommand("NepForge: build NEP training sets from AIMD and active learning, fast and reliably.")
+        {
+            ConvertCommand.Create(cli),
+            InfoCommand.Create(cli),
+            SampleCommand.Create(cli),
+            MergeCommand.Create(cli),
+            SplitCommand.Create(cli),
+        };
         return root;
     }
 
     /// <summary>Parses and runs; returns the exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = Create();
+        var root = Create(new CliContext(output, error));
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

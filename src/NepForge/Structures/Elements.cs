@@ -43,6 +43,11 @@ public static partial class Elements
     /// <summary>UTF-8 overload of <see cref="TryGet(ReadOnlySpan{char}, out Element?)"/> for the parsers.</summary>
     public static bool TryGet(ReadOnlySpan<byte> utf8Symbol, [NotNullWhen(true)] out Element? element)
     {
+        // Cut the POTCAR suffix before decoding, as Normalise does: "Li_sv_GW/f474ac0d" is longer than the buffer.
+        utf8Symbol = utf8Symbol.Trim(" \t\r\n\f\v"u8);
+        int cut = utf8Symbol.IndexOfAny("/_."u8);
+        if (cut > 0)
+            utf8Symbol = utf8Symbol[..cut];
         Span<char> chars = stackalloc char[16];
         if (utf8Symbol.Length > chars.Length)
         {

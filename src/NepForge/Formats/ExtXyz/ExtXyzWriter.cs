@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -18,9 +19,7 @@ public sealed class ExtXyzWriter : IDisposable
     readonly Stream _stream;
     readonly bool _leaveOpen;
     readonly ExtXyzWriteOptions _options;
-    readonly StringBuilder _comment = new(512);
-    byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
-    int _length;
+    readonly ExtXyzFrameFormatter _formatter;
 
     /// <summary>Writes to a stream.</summary>
     public ExtXyzWriter(Stream stream, ExtXyzWriteOptions? options = null, bool leaveOpen = false)
@@ -28,6 +27,7 @@ public sealed class ExtXyzWriter : IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         _options = options ?? ExtXyzWriteOptions.Default;
+        _formatter = new ExtXyzFrameFormatter(_options);
     }
 
     /// <summary>Frames written so far.</summary>
@@ -40,8 +40,7 @@ public sealed class ExtXyzWriter : IDisposable
         long count;
         using (var writer = new ExtXyzWriter(file.Stream, options, leaveOpen: true))
         {
-            foreach (var f in frames)
-                writer.Write(f);
+            writer.WriteAll(frames);
             writer.Flush();
             count = writer.FramesWritten;
         }
@@ -65,6 +64,126 @@ public sealed class ExtXyzWriter : IDisposable
     public void Write(Frame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        _formatter.Format(frame);
+        _stream.Write(_formatter.Buffer, 0, _formatter.Length);
+        FramesWritten++;
+    }
+
+    /// <summary>
+    /// Writes a stream of frames. On a multi-core machine the frames are pulled (and so read, when they come from a
+    /// reader) on one thread while batches are formatted in parallel on the others; output order is kept. Memory is
+    /// bounded by two batches, not by the number of frames.
+    /// </summary>
+    public void WriteAll(IEnumerable<Frame> frames)
+    {
+        if (Environment.ProcessorCount < 2)
+        {
+            foreach (var f in frames)
+                Write(f);
+            return;
+        }
+        using var batches = new BlockingCollection<List<Frame>>(boundedCapacity: 2);
+        // The producer gets its own thread: on a 2-core machine the thread pool would otherwise be starved by it and
+        // the parallel formatting would wait for thread injection.
+        var producer = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                var batch = new List<Frame>();
+                long atoms = 0;
+                foreach (var f in frames)
+                {
+                    batch.Add(f);
+                    atoms += f.AtomCount;
+                    if (atoms >= BatchAtoms || batch.Count >= 4096)
+                    {
+                        batches.Add(batch);
+                        batch = [];
+                        atoms = 0;
+                    }
+                }
+                if (batch.Count > 0)
+                    batches.Add(batch);
+            }
+            finally
+            {
+                batches.CompleteAdding();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var formatters = new ExtXyzFrameFormatter[Environment.ProcessorCount];
+        for (int i = 0; i < formatters.Length; i++)
+            formatters[i] = new ExtXyzFrameFormatter(_options);
+        try
+        {
+            foreach (var batch in batches.GetConsumingEnumerable())
+                WriteBatch(batch, formatters);
+        }
+        finally
+        {
+            // Surface the reader's exception (bad input) rather than a cancelled enumeration.
+            producer.GetAwaiter().GetResult();
+        }
+    }
+
+    const long BatchAtoms = 65536;
+
+    void WriteBatch(List<Frame> batch, ExtXyzFrameFormatter[] formatters)
+    {
+        int workers = Math.Min(formatters.Length, batch.Count);
+        var outputs = new (byte[] Data, int Length)[batch.Count];
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            var formatter = formatters[w];
+            for (int i = w; i < batch.Count; i += workers)
+            {
+                formatter.Format(batch[i]);
+                var copy = ArrayPool<byte>.Shared.Rent(formatter.Length);
+                Buffer.BlockCopy(formatter.Buffer, 0, copy, 0, formatter.Length);
+                outputs[i] = (copy, formatter.Length);
+            }
+        });
+        foreach (var (data, length) in outputs)
+        {
+            _stream.Write(data, 0, length);
+            ArrayPool<byte>.Shared.Return(data);
+            FramesWritten++;
+        }
+    }
+
+    /// <summary>Shortest text that parses back to exactly <paramref name="v"/>.</summary>
+    public static string Format(double v) => FastDoubleFormat.Format(v);
+
+    /// <summary>Pushes buffered bytes to the stream.</summary>
+    public void Flush() => _stream.Flush();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (!_leaveOpen)
+            _stream.Dispose();
+        else
+            _stream.Flush();
+        _formatter.Dispose();
+    }
+}
+
+/// <summary>Formats one frame into a reusable byte buffer (one per thread when batches are formatted in parallel).</summary>
+sealed class ExtXyzFrameFormatter : IDisposable
+{
+    readonly ExtXyzWriteOptions _options;
+    readonly StringBuilder _comment = new(512);
+    byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+    int _length;
+
+    public ExtXyzFrameFormatter(ExtXyzWriteOptions options) => _options = options;
+
+    public byte[] Buffer => _buffer;
+
+    public int Length => _length;
+
+    public void Format(Frame frame)
+    {
+        _length = 0;
         int n = frame.AtomCount;
         bool labels = !_options.StripLabels;
         double[]? forces = labels ? frame.Forces : null;
@@ -80,7 +199,7 @@ public sealed class ExtXyzWriter : IDisposable
         for (int i = 0; i < n; i++)
         {
             Ensure(512);
-            AppendAscii(elements[i].Symbol);
+            AppendSymbol(elements[i]);
             AppendSpaceDouble(positions[3 * i]);
             AppendSpaceDouble(positions[3 * i + 1]);
             AppendSpaceDouble(positions[3 * i + 2]);
@@ -93,13 +212,10 @@ public sealed class ExtXyzWriter : IDisposable
             for (int a = 0; a < arrays.Count; a++)
                 AppendArrayValues(arrays[a], i);
             AppendByte((byte)'\n');
-            if (_length > _buffer.Length - 4096)
-                FlushBuffer();
         }
-        FramesWritten++;
-        if (_length > _buffer.Length / 2)
-            FlushBuffer();
     }
+
+    static string Format(double v) => FastDoubleFormat.Format(v);
 
     string BuildComment(Frame frame, bool labels)
     {
@@ -176,9 +292,6 @@ public sealed class ExtXyzWriter : IDisposable
         }
     }
 
-    /// <summary>Shortest text that parses back to exactly <paramref name="v"/>.</summary>
-    public static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-
     void AppendArrayValues(PerAtomArray a, int atom)
     {
         int w = a.Width;
@@ -214,9 +327,24 @@ public sealed class ExtXyzWriter : IDisposable
     {
         Ensure(40);
         _buffer[_length++] = (byte)' ';
-        if (!v.TryFormat(_buffer.AsSpan(_length), out int written, "R", CultureInfo.InvariantCulture))
+        if (!FastDoubleFormat.TryFormat(v, _buffer.AsSpan(_length), out int written))
             throw new InvalidOperationException("number formatting failed");
         _length += written;
+    }
+
+    Element? _lastElement;
+    byte[] _lastSymbol = [];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void AppendSymbol(Element e)
+    {
+        if (!ReferenceEquals(e, _lastElement))
+        {
+            _lastElement = e;
+            _lastSymbol = Encoding.ASCII.GetBytes(e.Symbol);
+        }
+        _lastSymbol.CopyTo(_buffer.AsSpan(_length));
+        _length += _lastSymbol.Length;
     }
 
     void AppendInt(int v)
@@ -256,37 +384,14 @@ public sealed class ExtXyzWriter : IDisposable
 
     void Grow(int bytes)
     {
-        FlushBuffer();
-        if (bytes > _buffer.Length)
-        {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(bytes * 2);
-        }
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + bytes));
+        System.Buffer.BlockCopy(_buffer, 0, bigger, 0, _length);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
     }
 
-    void FlushBuffer()
-    {
-        if (_length == 0)
-            return;
-        _stream.Write(_buffer, 0, _length);
-        _length = 0;
-    }
-
-    /// <summary>Pushes buffered bytes to the stream.</summary>
-    public void Flush()
-    {
-        FlushBuffer();
-        _stream.Flush();
-    }
-
-    /// <inheritdoc />
     public void Dispose()
     {
-        FlushBuffer();
-        if (!_leaveOpen)
-            _stream.Dispose();
-        else
-            _stream.Flush();
         if (_buffer.Length > 0)
             ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = [];

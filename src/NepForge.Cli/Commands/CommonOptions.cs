@@ -1,0 +1,46 @@
+using System.CommandLine;
+using NepForge.Formats;
+
+namespace NepForge.Cli.Commands;
+
+/// <summary>Options several verbs share, built fresh per command (an Option belongs to one parent).</summary>
+static class CommonOptions
+{
+    public static Option<string> Output(bool required = true) => new("--output", "-o")
+    {
+        Description = "Output file (\"-\" = stdout, extxyz)",
+        Required = required,
+        HelpName = "OUT",
+    };
+
+    public static Option<bool> SkipBad() => new("--skip-bad")
+    {
+        Description = "Skip bad frames (each is reported on stderr) instead of stopping at the first",
+    };
+
+    public static Option<string?> From() => new("--from")
+    {
+        Description = "Input format: extxyz, poscar or poscar-folder (default: from the name)",
+        HelpName = "FORMAT",
+    };
+
+    public static Option<string[]> Species() => new("--species")
+    {
+        Description = "Species of the count groups of a VASP 4 POSCAR without a species line, e.g. --species Fe P O",
+        AllowMultipleArgumentsPerToken = true,
+        HelpName = "SYMBOL",
+    };
+
+    public static StructureReadOptions ReadOptions(ParseResult r, CliContext cli, Option<bool> skipBad, Option<string[]>? species = null)
+    {
+        var sp = species is null ? null : r.GetValue(species);
+        return new StructureReadOptions
+        {
+            SkipBad = r.GetValue(skipBad),
+            OnDiagnostic = cli.Warn,
+            PoscarSpecies = sp is { Length: > 0 } ? sp.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray() : null,
+        };
+    }
+
+    public static StructureFormat? ParseFormat(string? name) => name is null ? null : StructureFormats.Parse(name);
+}
