@@ -95,7 +95,7 @@ public class ExtXyzDialectTests
             "stress=\"-0.1 -0 -0 -0 -0.1 -0 -0 -0 -0.1\" pbc=\"T T T\" config_type=\"aimd 300K\" weight=2 energy_kind=free_energy " +
             "source_file=OUTCAR source_index=7\n" +
             "Si 0 0 0 0.1 -0.2 0.3\n" +
-            "O 1.25 0.5 1E-05 -0.1 0.2 -0.3\n", text);
+            "O 1.25 0.5 0.00001 -0.1 0.2 -0.3\n", text);
     }
 
     [Fact]
