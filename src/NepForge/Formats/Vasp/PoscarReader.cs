@@ -216,8 +216,10 @@ public static class PoscarReader
         var frame = new Frame(elements, coords, lattice);
         frame.Info.SourceFile = file;
         frame.Info.SourceIndex = 0;
-        if (title.Length > 0 && !TitleIsFormulaOf(title, frame))
-            frame.Info.SetExtra(Poscar.TitleKey, title);
+        // Provenance NepForge wrote into the title (source_file=… source_index=…) replaces the POSCAR's own.
+        string text = PoscarTitle.Apply(title, frame.Info);
+        if (text.Length > 0 && !TitleIsFormulaOf(text, frame))
+            frame.Info.SetExtra(Poscar.TitleKey, text);
         if (flags is not null)
             frame.SetArray(PerAtomArray.Logical(Poscar.SelectiveDynamicsArray, 3, flags));
 

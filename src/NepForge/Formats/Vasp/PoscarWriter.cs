@@ -78,8 +78,7 @@ public static class PoscarWriter
         }
 
         var sb = new StringBuilder(256 + 80 * f.AtomCount);
-        string? title = f.Info.GetExtra(Poscar.TitleKey)?.ReplaceLineEndings(" ").Trim();
-        sb.Append(string.IsNullOrEmpty(title) ? f.Formula : title).Append('\n');
+        sb.Append(PoscarTitle.Compose(f)).Append('\n');
         sb.Append("1.0\n");
         var m = lattice.Matrix;
         for (int r = 0; r < 3; r++)

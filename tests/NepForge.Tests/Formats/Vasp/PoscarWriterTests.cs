@@ -104,7 +104,7 @@ public sealed class PoscarWriterTests : IDisposable
         Assert.True(back.ContentEquals(grouped));
         Assert.Equal(text, WriteText(back).Text);
         Assert.Contains("\nSelective dynamics\nCartesian\n", text, StringComparison.Ordinal);
-        Assert.StartsWith("water-ish  slab\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("water-ish  slab source_file=test.vasp source_index=0\n", text, StringComparison.Ordinal);
 
         // Reordered on the way out: the predictor-corrector rows move with their atoms.
         var (text2, result2) = WriteText(f);
