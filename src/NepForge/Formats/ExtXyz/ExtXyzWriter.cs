@@ -196,6 +196,11 @@ sealed class ExtXyzFrameFormatter : IDisposable
         var positions = frame.Positions;
         var elements = frame.Elements;
         var arrays = frame.Arrays;
+        if (arrays.Count == 0)
+        {
+            WriteCoreLines(elements, positions, forces);
+            return;
+        }
         for (int i = 0; i < n; i++)
         {
             Ensure(512);
@@ -212,6 +217,44 @@ sealed class ExtXyzFrameFormatter : IDisposable
             for (int a = 0; a < arrays.Count; a++)
                 AppendArrayValues(arrays[a], i);
             AppendByte((byte)'\n');
+        }
+    }
+
+    // The common case (species, positions, forces only) without per-number capacity checks: one check per line for
+    // the longest possible line (a symbol, 6 × (space + 32 bytes), newline).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void WriteCoreLines(Element[] elements, double[] positions, double[]? forces)
+    {
+        int values = forces is null ? 3 : 6;
+        for (int i = 0; i < elements.Length; i++)
+        {
+            Ensure(8 + values * 33 + 1);
+            var span = _buffer.AsSpan(_length);
+            var e = elements[i];
+            if (!ReferenceEquals(e, _lastElement))
+            {
+                _lastElement = e;
+                _lastSymbol = Encoding.ASCII.GetBytes(e.Symbol);
+            }
+            _lastSymbol.CopyTo(span);
+            int p = _lastSymbol.Length;
+            for (int k = 0; k < 3; k++)
+            {
+                span[p++] = (byte)' ';
+                FastDoubleFormat.TryFormat(positions[3 * i + k], span[p..], out int w);
+                p += w;
+            }
+            if (forces is not null)
+            {
+                for (int k = 0; k < 3; k++)
+                {
+                    span[p++] = (byte)' ';
+                    FastDoubleFormat.TryFormat(forces[3 * i + k], span[p..], out int w);
+                    p += w;
+                }
+            }
+            span[p++] = (byte)'\n';
+            _length += p;
         }
     }
 
