@@ -4,5 +4,7 @@ using NepForge.Bench;
 // "throughput" runs the side-by-side timing used by bench/compare_ase.sh; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "throughput")
     return Throughput.Run(args[1..]);
+if (args.Length > 0 && args[0] == "outcar")
+    return VaspThroughput.RunOutcar(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Throughput).Assembly).Run(args);
 return 0;

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Globalization;
+using NepForge.Formats.Vasp;
+
+namespace NepForge.Bench;
+
+/// <summary>Wall-clock OUTCAR read throughput and peak working set, as key=value lines for the comparison scripts.</summary>
+public static class VaspThroughput
+{
+    public static int RunOutcar(string[] args)
+    {
+        if (args.Length < 1)
+        {
+            Console.Error.WriteLine("usage: outcar FILE [--repeat N]");
+            return 2;
+        }
+        string path = args[0];
+        int repeat = args.Length >= 3 && args[1] == "--repeat" ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+        long bytes = new FileInfo(path).Length;
+        double best = double.MaxValue;
+        long steps = 0, atoms = 0;
+        for (int r = 0; r < repeat; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            steps = 0;
+            atoms = 0;
+            foreach (var s in OutcarReader.ReadSteps(path))
+            {
+                steps++;
+                atoms += s.Frame.AtomCount;
+            }
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(inv, $"file_bytes={bytes} steps={steps} atoms={atoms}"));
+        Console.WriteLine(string.Create(inv, $"read_s={best:F3} read_MBps={bytes / 1e6 / best:F1}"));
+        Console.WriteLine(string.Create(inv, $"peak_working_set_MB={Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F1}"));
+        return 0;
+    }
+}
