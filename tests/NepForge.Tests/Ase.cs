@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace NepForge.Tests;
+
+/// <summary>Runs Debian's ASE (python3-ase for /usr/bin/python3) for cross-checks.</summary>
+public static class Ase
+{
+    /// <summary>The interpreter (not the first python3 on PATH, which may be a pyenv one without ASE).</summary>
+    public const string Python = "/usr/bin/python3";
+
+    static readonly Lazy<bool> AvailableLazy = new(() =>
+    {
+        try
+        {
+            return File.Exists(Python) && Run("import ase, ase.io", [], TimeSpan.FromSeconds(60)).Code == 0;
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            return false;
+        }
+    });
+
+    /// <summary>True when /usr/bin/python3 can import ase.</summary>
+    public static bool Available => AvailableLazy.Value;
+
+    /// <summary>Runs a script with arguments; returns exit code, stdout and stderr.</summary>
+    public static (int Code, string Out, string Err) Run(string script, IEnumerable<string> args, TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(script);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException("python3 did not finish");
+        }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>A fact that needs both ../shared/fixtures and ASE; skipped with a message when either is missing.</summary>
+public sealed class AseFixtureFactAttribute : FactAttribute
+{
+    public AseFixtureFactAttribute()
+    {
+        if (Fixtures.RootOrNull is null)
+            Skip = Fixtures.SkipReason;
+        else if (!Ase.Available)
+            Skip = "python3-ase is not installed for /usr/bin/python3: ASE cross-check skipped";
+    }
+}
