@@ -7,11 +7,15 @@ namespace NepForge.Bench;
 /// <summary>Wall-clock OUTCAR read throughput and peak working set, as key=value lines for the comparison scripts.</summary>
 public static class VaspThroughput
 {
-    public static int RunOutcar(string[] args)
+    public static int RunOutcar(string[] args) => Run(args, path => OutcarReader.ReadSteps(path));
+
+    public static int RunVasprun(string[] args) => Run(args, path => VasprunReader.ReadSteps(path));
+
+    static int Run(string[] args, Func<string, IEnumerable<VaspStep>> read)
     {
         if (args.Length < 1)
         {
-            Console.Error.WriteLine("usage: outcar FILE [--repeat N]");
+            Console.Error.WriteLine("usage: outcar|vasprun FILE [--repeat N]");
             return 2;
         }
         string path = args[0];
@@ -24,7 +28,7 @@ public static class VaspThroughput
             var sw = Stopwatch.StartNew();
             steps = 0;
             atoms = 0;
-            foreach (var s in OutcarReader.ReadSteps(path))
+            foreach (var s in read(path))
             {
                 steps++;
                 atoms += s.Frame.AtomCount;

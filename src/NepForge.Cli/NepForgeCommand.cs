@@ -11,6 +11,7 @@ public static class NepForgeCommand
     {
         var root = new RootCommand("NepForge: build NEP training sets from AIMD and active learning, fast and reliably.")
         {
+            ExtractCommand.Create(cli),
             ConvertCommand.Create(cli),
             InfoCommand.Create(cli),
             SampleCommand.Create(cli),

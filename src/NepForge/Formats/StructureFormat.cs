@@ -11,6 +11,15 @@ public enum StructureFormat
 
     /// <summary>A folder of POSCARs (POSCAR-1 … POSCAR-n), one frame each.</summary>
     PoscarFolder,
+
+    /// <summary>VASP OUTCAR (input only): every converged ionic step.</summary>
+    Outcar,
+
+    /// <summary>VASP vasprun.xml (input only): every converged ionic step.</summary>
+    Vasprun,
+
+    /// <summary>VASP XDATCAR (input only): unlabelled MD frames.</summary>
+    Xdatcar,
 }
 
 /// <summary>Format names and detection from paths.</summary>
@@ -22,12 +31,16 @@ public static class StructureFormats
         "extxyz" or "xyz" or "exyz" => StructureFormat.ExtXyz,
         "poscar" or "vasp" or "contcar" => StructureFormat.Poscar,
         "poscar-folder" or "folder" or "poscars" => StructureFormat.PoscarFolder,
-        _ => throw new ArgumentException($"unknown format '{name}': use extxyz, poscar or poscar-folder"),
+        "outcar" => StructureFormat.Outcar,
+        "vasprun" or "xml" or "vasprun.xml" => StructureFormat.Vasprun,
+        "xdatcar" => StructureFormat.Xdatcar,
+        _ => throw new ArgumentException($"unknown format '{name}': use extxyz, poscar, poscar-folder, outcar, vasprun or xdatcar"),
     };
 
     /// <summary>
-    /// Guesses the format of an input path: a folder is a POSCAR folder; a name containing POSCAR or CONTCAR or
-    /// ending in .vasp is a POSCAR; .xyz/.extxyz (optionally .gz) and "-" (stdin) are extended XYZ.
+    /// Guesses the format of an input path: a folder is a POSCAR folder; .xyz/.extxyz (optionally .gz) and "-"
+    /// (stdin) are extended XYZ; names containing OUTCAR, vasprun (or ending .xml), XDATCAR are those VASP files; a
+    /// name containing POSCAR or CONTCAR or ending in .vasp is a POSCAR.
     /// </summary>
     public static StructureFormat DetectInput(string path)
     {
@@ -48,6 +61,12 @@ public static class StructureFormats
             lower = lower[..^3];
         if (lower.EndsWith(".xyz", StringComparison.Ordinal) || lower.EndsWith(".extxyz", StringComparison.Ordinal))
             return StructureFormat.ExtXyz;
+        if (lower.Contains("outcar", StringComparison.Ordinal))
+            return StructureFormat.Outcar;
+        if (lower.Contains("vasprun", StringComparison.Ordinal) || lower.EndsWith(".xml", StringComparison.Ordinal))
+            return StructureFormat.Vasprun;
+        if (lower.Contains("xdatcar", StringComparison.Ordinal))
+            return StructureFormat.Xdatcar;
         if (lower.Contains("poscar", StringComparison.Ordinal) || lower.Contains("contcar", StringComparison.Ordinal) ||
             lower.EndsWith(".vasp", StringComparison.Ordinal))
             return StructureFormat.Poscar;

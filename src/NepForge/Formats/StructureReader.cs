@@ -30,8 +30,25 @@ public static class StructureReader
         {
             StructureFormat.ExtXyz => ExtXyzReader.ReadFrames(path, new ExtXyzReadOptions { SkipBad = options.SkipBad, OnDiagnostic = options.OnDiagnostic }),
             StructureFormat.Poscar => [PoscarReader.Read(path, new PoscarReadOptions { Species = options.PoscarSpecies })],
+            StructureFormat.Outcar or StructureFormat.Vasprun => ReadVasp(path, f, options),
+            StructureFormat.Xdatcar => XdatcarReader.ReadFrames(path, new XdatcarReadOptions { Species = options.PoscarSpecies, OnDiagnostic = options.OnDiagnostic }),
             _ => ReadFolder(path, options),
         };
+    }
+
+    // Same defaults as `nepforge extract`: TOTEN, converged DFT steps only (dropped steps are reported).
+    static IEnumerable<Frame> ReadVasp(string path, StructureFormat format, StructureReadOptions options)
+    {
+        var extractor = new VaspExtractor(new VaspExtractOptions
+        {
+            Source = format == StructureFormat.Outcar ? VaspSourceKind.Outcar : VaspSourceKind.Vasprun,
+            OnDiagnostic = options.OnDiagnostic,
+            ConfigTypeFromFolder = false,
+        });
+        foreach (var frame in extractor.Extract([path]))
+            yield return frame;
+        if (!options.SkipBad && extractor.Files.FirstOrDefault(f => f.Error is not null) is { } failed)
+            throw new InvalidOperationException(failed.Error);
     }
 
     static IEnumerable<Frame> ReadFolder(string path, StructureReadOptions options)

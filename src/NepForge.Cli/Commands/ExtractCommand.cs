@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NepForge.Formats.ExtXyz;
+using NepForge.Formats.Vasp;
+
+namespace NepForge.Cli.Commands;
+
+/// <summary><c>nepforge extract PATH… -o OUT.xyz</c>: every ionic step of OUTCARs / vasprun.xml files into extxyz.</summary>
+static class ExtractCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var paths = new Argument<string[]>("paths") { Description = "OUTCAR or vasprun.xml files, or folders searched recursively for them (.gz too)", Arity = ArgumentArity.OneOrMore };
+        var output = CommonOptions.Output();
+        var every = new Option<int>("--every") { Description = "Keep every N-th step of each file", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var skipFirst = new Option<int>("--skip-first") { Description = "Drop the first N steps of each file (equilibration)", HelpName = "N" };
+        var energy = new Option<string>("--energy") { Description = "Energy label: free (TOTEN, default), sigma0, no-entropy", DefaultValueFactory = _ => "free", HelpName = "KIND" };
+        var keepUnconverged = new Option<bool>("--keep-unconverged") { Description = "Keep electronically unconverged steps (dropped and counted by default); they get scf_converged=F" };
+        var mlFrames = new Option<bool>("--ml-frames") { Description = "Also keep VASP machine-learned force-field steps, marked ml_frame=T (not DFT labels)" };
+        var configType = new Option<string?>("--config-type") { Description = "config_type of every frame (default: the name of the folder holding the file)", HelpName = "NAME" };
+        var format = new Option<string?>("--format") { Description = "Read only OUTCARs (outcar) or only vasprun.xml (xml); default: OUTCAR when a folder has both", HelpName = "outcar|xml" };
+        var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout" };
+        var strict = new Option<bool>("--strict") { Description = "Exit non-zero on any warning, unreadable file or dropped step" };
+        var command = new Command("extract", "Extract every ionic step (energy, forces, virial) of VASP OUTCAR / vasprun.xml files into one extxyz, dropping unconverged steps")
+        {
+            paths, output, every, skipFirst, energy, keepUnconverged, mlFrames, configType, format, json, strict,
+        };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            if (r.GetValue(every) < 1)
+                throw new UsageException("--every must be ≥ 1");
+            if (r.GetValue(skipFirst) < 0)
+                throw new UsageException("--skip-first must be ≥ 0");
+            VaspEnergyKind kind;
+            try
+            {
+                kind = VaspEnergyKinds.Parse(r.GetValue(energy)!);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--energy: {e.Message}");
+            }
+            var source = r.GetValue(format)?.ToLowerInvariant() switch
+            {
+                null => VaspSourceKind.Auto,
+                "outcar" => VaspSourceKind.Outcar,
+                "xml" or "vasprun" => VaspSourceKind.Vasprun,
+                var other => throw new UsageException($"--format {other}: use outcar or xml"),
+            };
+            var progress = new ProgressLine(cli.Error);
+            var extractor = new VaspExtractor(new VaspExtractOptions
+            {
+                Energy = kind,
+                KeepUnconverged = r.GetValue(keepUnconverged),
+                IncludeMachineLearned = r.GetValue(mlFrames),
+                Every = r.GetValue(every),
+                SkipFirst = r.GetValue(skipFirst),
+                ConfigType = r.GetValue(configType),
+                Source = source,
+                OnDiagnostic = d =>
+                {
+                    progress.Clear();
+                    cli.Warn(d);
+                },
+                OnFileStart = progress.Start,
+                OnProgress = progress.Update,
+            });
+            string outPath = r.GetValue(output)!;
+            long written = ExtXyzWriter.WriteFile(outPath, extractor.Extract(r.GetValue(paths)!));
+            progress.Clear();
+            var files = extractor.Files;
+            if (r.GetValue(json))
+                WriteJson(cli.Out, files, written, outPath);
+            else
+                WriteTable(cli.Error, files, written, outPath);
+
+            bool anyRead = files.Any(f => f.Error is null && f.Steps > 0);
+            if (files.Count == 0)
+            {
+                cli.Error.WriteLine("nepforge: error: no OUTCAR or vasprun.xml found");
+                return CliContext.Failure;
+            }
+            if (!anyRead)
+                return CliContext.Failure;
+            bool problems = files.Any(f => f.Error is not null || f.Warnings.Count > 0 || f.Unconverged > 0 || f.Truncated);
+            return r.GetValue(strict) && problems ? CliContext.Failure : CliContext.Success;
+        }));
+        return command;
+    }
+
+    static void WriteTable(TextWriter o, List<VaspFileSummary> files, long written, string outPath)
+    {
+        var rows = files.Select(f => new[]
+        {
+            f.Path, f.Format, f.Version ?? "?", f.Steps.ToString(CultureInfo.InvariantCulture), f.Kept.ToString(CultureInfo.InvariantCulture),
+            f.Unconverged.ToString(CultureInfo.InvariantCulture), f.Truncated ? "yes" : "no", f.Error is not null ? "ERROR" : f.Warnings.Count.ToString(CultureInfo.InvariantCulture),
+        }).ToList();
+        string[] head = ["file", "format", "VASP", "steps", "kept", "unconverged", "truncated", "warnings"];
+        var widths = head.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        string Line(string[] cells) => string.Join("  ", cells.Select((c, i) => i is >= 3 and <= 5 ? c.PadLeft(widths[i]) : c.PadRight(widths[i]))).TrimEnd();
+        o.WriteLine(Line(head));
+        foreach (var row in rows)
+            o.WriteLine(Line(row));
+        foreach (var f in files.Where(f => f.Error is not null))
+            o.WriteLine($"error: {f.Path}: {f.Error}");
+        o.WriteLine($"extract: {written} frame(s) from {files.Count} file(s) → {outPath}");
+    }
+
+    static void WriteJson(TextWriter o, List<VaspFileSummary> files, long written, string outPath)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("output", outPath);
+            w.WriteNumber("frames", written);
+            w.WriteStartArray("files");
+            foreach (var f in files)
+            {
+                w.WriteStartObject();
+                w.WriteString("path", f.Path);
+                w.WriteString("format", f.Format);
+                w.WriteString("vasp_version", f.Version);
+                w.WriteNumber("steps", f.Steps);
+                w.WriteNumber("kept", f.Kept);
+                w.WriteNumber("unconverged", f.Unconverged);
+                w.WriteNumber("subsampled_out", f.Subsampled);
+                w.WriteNumber("skipped", f.Skipped);
+                w.WriteBoolean("truncated", f.Truncated);
+                w.WriteString("error", f.Error);
+                w.WriteStartArray("warnings");
+                foreach (var d in f.Warnings)
+                    w.WriteStringValue(d.ToString());
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        o.WriteLine(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
+    }
+}
