@@ -259,15 +259,27 @@ public sealed partial class ExtXyzReader
 
     double[] Numbers(string value, string key, int expected, long line, long frameNo)
     {
-        var parts = value.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length != expected)
-            throw new ParseException(_file, line, frameNo, $"{key}= needs {expected} number(s), found {parts.Length}: '{value}'");
+        // Split and parse without allocating per number: this runs for every frame's Lattice, energy, virial.
         var result = new double[expected];
-        for (int i = 0; i < expected; i++)
+        var text = value.AsSpan();
+        int count = 0;
+        Span<byte> ascii = stackalloc byte[64];
+        foreach (var range in text.SplitAny(" \t,"))
         {
-            if (!FastDouble.TryParse(Encoding.UTF8.GetBytes(parts[i]), out result[i]))
-                throw new ParseException(_file, line, frameNo, $"non-numeric value '{parts[i]}' in {key}=");
+            var token = text[range];
+            if (token.IsEmpty)
+                continue;
+            if (count < expected)
+            {
+                bool ok = token.Length <= ascii.Length && System.Text.Ascii.FromUtf16(token, ascii, out int n) == System.Buffers.OperationStatus.Done &&
+                    FastDouble.TryParse(ascii[..n], out result[count]);
+                if (!ok)
+                    throw new ParseException(_file, line, frameNo, $"non-numeric value '{token}' in {key}=");
+            }
+            count++;
         }
+        if (count != expected)
+            throw new ParseException(_file, line, frameNo, $"{key}= needs {expected} number(s), found {count}: '{value}'");
         return result;
     }
 
