@@ -17,6 +17,12 @@ public static class NepForgeCommand
             SampleCommand.Create(cli),
             MergeCommand.Create(cli),
             SplitCommand.Create(cli),
+            FilterCommand.Create(cli),
+            ValidateCommand.Create(cli),
+            DedupCommand.Create(cli),
+            SupercellCommand.Create(cli),
+            BuildCommand.Create(cli),
+            RdfCommand.Create(cli),
         };
         return root;
     }
