@@ -17,6 +17,8 @@ public static class NepForgeCommand
             SampleCommand.Create(cli),
             MergeCommand.Create(cli),
             SplitCommand.Create(cli),
+            PerturbCommand.Create(cli),
+            RattleCommand.Create(cli),
             FilterCommand.Create(cli),
             ValidateCommand.Create(cli),
             DedupCommand.Create(cli),

@@ -17,6 +17,15 @@ public sealed class CliTests : IDisposable
     [InlineData("sample")]
     [InlineData("merge")]
     [InlineData("split")]
+    [InlineData("extract")]
+    [InlineData("perturb")]
+    [InlineData("rattle")]
+    [InlineData("filter")]
+    [InlineData("validate")]
+    [InlineData("dedup")]
+    [InlineData("supercell")]
+    [InlineData("build")]
+    [InlineData("rdf")]
     public void Every_verb_has_help(string verb)
     {
         var (code, output, _) = _cli.Run(verb, "--help");
@@ -30,7 +39,7 @@ public sealed class CliTests : IDisposable
     {
         var (code, output, _) = _cli.Run("--help");
         Assert.Equal(0, code);
-        foreach (var verb in new[] { "convert", "info", "sample", "merge", "split" })
+        foreach (var verb in new[] { "extract", "convert", "info", "sample", "merge", "split", "perturb", "rattle", "filter", "validate", "dedup", "supercell", "build", "rdf" })
             Assert.Contains(verb, output);
         var (vcode, version, _) = _cli.Run("--version");
         Assert.Equal(0, vcode);
