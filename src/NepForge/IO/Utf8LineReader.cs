@@ -39,7 +39,7 @@ public sealed class Utf8LineReader : IDisposable
     }
 
     /// <summary>Number of the line last returned (1-based); 0 before the first.</summary>
-    public long LineNumber { get; internal set; }
+    public long LineNumber { get; private set; }
 
     /// <summary>Bytes consumed so far (including line ends).</summary>
     public long BytesConsumed { get; private set; }

@@ -31,19 +31,10 @@ public sealed partial class ExtXyzReader : IDisposable
 
     /// <summary>Reads frames from a stream; <paramref name="fileName"/> is used in messages and provenance.</summary>
     public ExtXyzReader(Stream stream, string fileName, ExtXyzReadOptions? options = null, bool leaveOpen = false)
-        : this(stream, fileName, options, leaveOpen, 0, 0, 1 << 20)
     {
-    }
-
-    // A reader over a piece of a file (a batch of frames split off for parallel parsing): line and frame numbers
-    // continue from where the piece starts, so messages and provenance are the same as reading the whole file.
-    internal ExtXyzReader(Stream stream, string fileName, ExtXyzReadOptions? options, bool leaveOpen, long linesBefore,
-        long framesBefore, int bufferSize)
-    {
-        _lines = new Utf8LineReader(stream, leaveOpen, bufferSize) { LineNumber = linesBefore };
+        _lines = new Utf8LineReader(stream, leaveOpen);
         _file = fileName;
         _options = options ?? ExtXyzReadOptions.Default;
-        _frameNumber = framesBefore;
     }
 
     /// <summary>Opens a file ("-" = stdin, ".gz" decompressed).</summary>
@@ -53,26 +44,10 @@ public sealed partial class ExtXyzReader : IDisposable
     /// <summary>Streams every frame of a file.</summary>
     public static IEnumerable<Frame> ReadFrames(string path, ExtXyzReadOptions? options = null)
     {
-        options ??= ExtXyzReadOptions.Default;
-        // Batches of frames are parsed on every core when that cannot change the result (skip-bad resynchronises
-        // line by line, so it stays sequential).
-        if (!options.SkipBad && Environment.ProcessorCount > 1 && path != "-")
-            return ParallelExtXyzReader.ReadFrames(path, options);
-        return Sequential(path, options);
-    }
-
-    static IEnumerable<Frame> Sequential(string path, ExtXyzReadOptions options)
-    {
         using var reader = Open(path, options);
         while (reader.TryRead(out var frame))
             yield return frame;
     }
-
-    internal static string BlankLineProblem(long blankLine) =>
-        $"blank line {blankLine} between frames (GPUMD's nep would silently stop reading there)";
-
-    internal static string CountLineProblem(ReadOnlySpan<byte> line) =>
-        $"expected the number of atoms (one positive integer) at the start of a frame, found '{Show(line)}'";
 
     /// <summary>Streams every frame of a text already in memory (tests, small inputs).</summary>
     public static List<Frame> ReadString(string text, string fileName = "<string>", ExtXyzReadOptions? options = null)
@@ -196,7 +171,7 @@ public sealed partial class ExtXyzReader : IDisposable
         {
             if (IsBlank(line))
                 continue;
-            var problem = BlankLineProblem(blankLine);
+            var problem = $"blank line {blankLine} between frames (GPUMD's nep would silently stop reading there)";
             if (!_options.SkipBad)
                 throw new ParseException(_file, blankLine, _frameNumber + 1, problem);
             Report(blankLine, null, problem + "; ignored");
@@ -212,7 +187,8 @@ public sealed partial class ExtXyzReader : IDisposable
         var t = Trim(line);
         if (t.IsEmpty || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count < 1)
         {
-            throw new ParseException(_file, lineNumber, _frameNumber + 1, CountLineProblem(line));
+            throw new ParseException(_file, lineNumber, _frameNumber + 1,
+                $"expected the number of atoms (one positive integer) at the start of a frame, found '{Show(line)}'");
         }
         return count;
     }
