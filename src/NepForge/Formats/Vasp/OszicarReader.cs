@@ -177,12 +177,12 @@ public static class OszicarReader
         int i = 0;
         while (true)
         {
-            while (i < text.Length && IsBlank(text[i]))
+            while (i < text.Length && ByteTokenizer.IsBlank(text[i]))
                 i++;
             if (i >= text.Length)
                 break;
             int s = i;
-            while (i < text.Length && !IsBlank(text[i]))
+            while (i < text.Length && !ByteTokenizer.IsBlank(text[i]))
                 i++;
             var token = text[s..i];
             int eq = token.IndexOf((byte)'=');
@@ -319,25 +319,7 @@ public static class OszicarReader
         };
     }
 
-    static int Tokenize(ReadOnlySpan<byte> line, ref Range[] tokens)
-    {
-        int count = 0, i = 0;
-        while (true)
-        {
-            while (i < line.Length && IsBlank(line[i]))
-                i++;
-            if (i >= line.Length)
-                return count;
-            int start = i;
-            while (i < line.Length && !IsBlank(line[i]))
-                i++;
-            if (count == tokens.Length)
-                Array.Resize(ref tokens, 2 * count);
-            tokens[count++] = new Range(start, i);
-        }
-    }
-
-    static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\f' or (byte)'\v';
+    static int Tokenize(ReadOnlySpan<byte> line, ref Range[] tokens) => ByteTokenizer.Split(line, ref tokens);
 
     /// <summary>Accumulates the electronic lines of the current ionic step.</summary>
     sealed class LoopBuilder

@@ -455,30 +455,8 @@ public static class PoscarReader
 
     static Lattice BuildLattice(Source src, Span<double> raw, ReadOnlySpan<double> scale, int latticeLine, int scaleLine, out double[] axisScale)
     {
-        var m = Mat3.FromRowMajor(raw);
-        if (scale.Length == 3)
-        {
-            axisScale = [scale[0], scale[1], scale[2]];
-            for (int r = 0; r < 3; r++)
-            {
-                for (int k = 0; k < 3; k++)
-                    raw[3 * r + k] *= scale[k];
-            }
-        }
-        else
-        {
-            double s = scale[0];
-            if (s < 0)
-            {
-                double volume = Math.Abs(m.Determinant);
-                if (!(volume > 0) || !double.IsFinite(volume))
-                    throw src.Error(latticeLine, $"the lattice vectors are degenerate (volume {volume} Å³), so the target volume {-s} on line {scaleLine} cannot be applied");
-                s = Math.Cbrt(-s / volume);
-            }
-            axisScale = [s, s, s];
-            for (int i = 0; i < 9; i++)
-                raw[i] *= s;
-        }
+        if (VaspScale.TryApply(raw, scale, scaleLine, out axisScale) is { } problem)
+            throw src.Error(latticeLine, problem);
         try
         {
             return new Lattice(Mat3.FromRowMajor(raw));

@@ -433,29 +433,8 @@ public static class XdatcarReader
 
         Lattice BuildLattice(Span<double> raw, ReadOnlySpan<double> scale, long latticeLine, long scaleLine, out double[] axisScale)
         {
-            if (scale.Length == 3)
-            {
-                axisScale = [scale[0], scale[1], scale[2]];
-                for (int r = 0; r < 3; r++)
-                {
-                    for (int k = 0; k < 3; k++)
-                        raw[3 * r + k] *= scale[k];
-                }
-            }
-            else
-            {
-                double s = scale[0];
-                if (s < 0)
-                {
-                    double volume = Math.Abs(Mat3.FromRowMajor(raw).Determinant);
-                    if (!(volume > 0) || !double.IsFinite(volume))
-                        throw Error(latticeLine, $"the lattice vectors are degenerate (volume {volume} Å³), so the target volume {-s} on line {scaleLine} cannot be applied");
-                    s = Math.Cbrt(-s / volume);
-                }
-                axisScale = [s, s, s];
-                for (int i = 0; i < 9; i++)
-                    raw[i] *= s;
-            }
+            if (VaspScale.TryApply(raw, scale, scaleLine, out axisScale) is { } problem)
+                throw Error(latticeLine, problem);
             try
             {
                 return new Lattice(Mat3.FromRowMajor(raw));
@@ -509,25 +488,7 @@ public static class XdatcarReader
             int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 
         /// <summary>Splits a line on blanks into <see cref="_tokens"/>; returns the number of tokens.</summary>
-        int Tokenize(ReadOnlySpan<byte> line)
-        {
-            int count = 0, i = 0;
-            while (true)
-            {
-                while (i < line.Length && IsBlank(line[i]))
-                    i++;
-                if (i >= line.Length)
-                    return count;
-                int start = i;
-                while (i < line.Length && !IsBlank(line[i]))
-                    i++;
-                if (count == _tokens.Length)
-                    Array.Resize(ref _tokens, 2 * count);
-                _tokens[count++] = new Range(start, i);
-            }
-        }
-
-        static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\f' or (byte)'\v';
+        int Tokenize(ReadOnlySpan<byte> line) => ByteTokenizer.Split(line, ref _tokens);
 
         bool ReadLine(out ReadOnlySpan<byte> line)
         {
