@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The quickstart: build nepforge and run phase-1 data handling on a real CP2K AIMD trajectory
-# (examples/si8-aimd/si8_aimd.xyz): inspect, subsample, write POSCARs, read them back, split train/test.
+# (examples/si8-aimd/si8_aimd.xyz): inspect and validate, subsample, write POSCARs and read them back, perturb the
+# cells and atoms for new DFT single points (with a minimum-distance guard), filter, split train/test.
 # Output goes to ./quickstart-out (or $1).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +15,9 @@ nf info "$traj"
 nf sample "$traj" -o "$out/sampled.xyz" --skip-first 5 --every 3
 nf convert "$out/sampled.xyz" -o "$out/poscars/"
 nf convert "$out/poscars" -o "$out/from-poscars.xyz"
-nf split "$out/sampled.xyz" --test 0.2 --seed 1 -o "$out"
+nf validate "$traj"
+nf perturb "$out/sampled.xyz" -o "$out/perturbed/" --count 3 --cell 0.06 --disp 0.1 --min-ratio 0.7 --seed 42
+nf filter "$out/sampled.xyz" -o "$out/filtered.xyz" --rejected "$out/rejected.xyz" --max-force 2.5 --min-ratio 0.7
+nf split "$out/filtered.xyz" --test 0.2 --seed 1 -o "$out"
 nf info "$out/train.xyz" "$out/test.xyz"
-echo "quickstart: done; see $out (train.xyz, test.xyz, poscars/POSCAR-*)"
+echo "quickstart: done; see $out (train.xyz, test.xyz, poscars/POSCAR-*, perturbed/POSCAR-* ready for DFT)"
