@@ -1,0 +1,136 @@
+using System.Globalization;
+using NepForge.Structures;
+
+namespace NepForge.Dft.Vasp;
+
+/// <summary>The ensemble / thermostat of an AIMD preset.</summary>
+public enum VaspAimdEnsemble
+{
+    /// <summary>NVT with the Nosé–Hoover thermostat: MDALGO = 2, SMASS.</summary>
+    NvtNoseHoover,
+
+    /// <summary>NVT with the Langevin thermostat: MDALGO = 3, LANGEVIN_GAMMA per species.</summary>
+    NvtLangevin,
+
+    /// <summary>NVE (microcanonical): MDALGO = 1 with ANDERSEN_PROB = 0 (no collisions).</summary>
+    Nve,
+
+    /// <summary>NpT with the Langevin thermostat and Parrinello–Rahman barostat: MDALGO = 3, ISIF = 3, LANGEVIN_GAMMA(_L), PMASS.</summary>
+    NptLangevin,
+}
+
+/// <summary>Settings of an AIMD run (temperatures in K, time step in fs).</summary>
+public sealed record VaspAimdSettings
+{
+    /// <summary>Start temperature TEBEG, K.</summary>
+    public required double Temperature { get; init; }
+
+    /// <summary>End temperature TEEND, K (default: <see cref="Temperature"/>; a ramp otherwise).</summary>
+    public double? EndTemperature { get; init; }
+
+    /// <summary>Number of MD steps NSW.</summary>
+    public required int Steps { get; init; }
+
+    /// <summary>Time step POTIM, fs. 1 fs is usual; use 0.5 fs with hydrogen.</summary>
+    public double TimeStepFs { get; init; } = 1.0;
+
+    /// <summary>Ensemble and thermostat.</summary>
+    public VaspAimdEnsemble Ensemble { get; init; } = VaspAimdEnsemble.NvtNoseHoover;
+
+    /// <summary>Nosé mass SMASS for <see cref="VaspAimdEnsemble.NvtNoseHoover"/> (VASP's units; 1.0 is a common choice).</summary>
+    public double Smass { get; init; } = 1.0;
+
+    /// <summary>Langevin friction per species, ps⁻¹ (one value used for every species).</summary>
+    public double LangevinGamma { get; init; } = 10.0;
+
+    /// <summary>Lattice friction LANGEVIN_GAMMA_L, ps⁻¹, for NpT.</summary>
+    public double LangevinGammaLattice { get; init; } = 10.0;
+
+    /// <summary>Barostat mass PMASS (amu), for NpT.</summary>
+    public double Pmass { get; init; } = 1000.0;
+}
+
+/// <summary>
+/// INCAR overrides for ab-initio MD, to merge over a single-point template with <see cref="Incar.With"/>:
+/// IBRION = 0, NSW, POTIM, TEBEG/TEEND, MDALGO and the thermostat tags, ISIF and ISYM = 0.
+/// <para>
+/// ISIF: 2 for NVT/NVE (fixed cell; VASP still prints the stress, which NEP training wants as a virial label), 3 for
+/// NpT. Slabs, wires and molecules in a box must not use NpT with ISIF = 3: the barostat collapses or inflates the
+/// vacuum. Run them in NVT (ISIF = 2), or constrain the cell in VASP 6 (ISIF = 3 with LATTICE_CONSTRAINTS); this
+/// helper refuses NpT for a frame with a non-periodic axis.
+/// </para>
+/// </summary>
+public static class VaspAimd
+{
+    /// <summary>
+    /// The overrides for <paramref name="settings"/>. <paramref name="frame"/> (the structure to run) gives the species
+    /// count for LANGEVIN_GAMMA (grouped by species, as <see cref="VaspInputWriter"/> writes the POSCAR) and is checked
+    /// for vacuum axes under NpT; it is required for the Langevin ensembles.
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad settings, a Langevin ensemble without a frame, or NpT for a non-bulk frame.</exception>
+    public static IReadOnlyList<KeyValuePair<string, string?>> Overrides(VaspAimdSettings settings, Frame? frame = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Steps < 1)
+            throw new ArgumentException($"an MD run needs at least one step, got NSW = {settings.Steps}", nameof(settings));
+        if (!(settings.Temperature >= 0) || settings.EndTemperature is < 0 || !(settings.TimeStepFs > 0))
+            throw new ArgumentException("temperatures must be ≥ 0 K and the time step > 0 fs", nameof(settings));
+        var o = new List<KeyValuePair<string, string?>>
+        {
+            new("IBRION", "0"),
+            new("NSW", I(settings.Steps)),
+            new("POTIM", D(settings.TimeStepFs)),
+            new("TEBEG", D(settings.Temperature)),
+            new("TEEND", D(settings.EndTemperature ?? settings.Temperature)),
+            new("ISYM", "0"),
+        };
+        bool langevin = settings.Ensemble is VaspAimdEnsemble.NvtLangevin or VaspAimdEnsemble.NptLangevin;
+        int species = 0;
+        if (langevin)
+        {
+            if (frame is null)
+                throw new ArgumentException("the Langevin thermostat needs one LANGEVIN_GAMMA per species: pass the frame", nameof(frame));
+            species = frame.Composition().Count;
+        }
+        switch (settings.Ensemble)
+        {
+            case VaspAimdEnsemble.NvtNoseHoover:
+                o.Add(new("MDALGO", "2"));
+                o.Add(new("SMASS", D(settings.Smass)));
+                o.Add(new("ISIF", "2"));
+                break;
+            case VaspAimdEnsemble.Nve:
+                o.Add(new("MDALGO", "1"));
+                o.Add(new("ANDERSEN_PROB", "0.0"));
+                o.Add(new("ISIF", "2"));
+                break;
+            case VaspAimdEnsemble.NvtLangevin:
+                o.Add(new("MDALGO", "3"));
+                o.Add(new("LANGEVIN_GAMMA", Repeat(settings.LangevinGamma, species)));
+                o.Add(new("ISIF", "2"));
+                break;
+            case VaspAimdEnsemble.NptLangevin:
+                if (frame!.Lattice is not { Pbc: { A: true, B: true, C: true } })
+                {
+                    throw new ArgumentException(
+                        $"NpT (ISIF = 3) on {frame.Formula}, which has a non-periodic axis, would collapse or inflate the vacuum: " +
+                        "use NVT (ISIF = 2) for slabs, wires and molecules", nameof(frame));
+                }
+                o.Add(new("MDALGO", "3"));
+                o.Add(new("LANGEVIN_GAMMA", Repeat(settings.LangevinGamma, species)));
+                o.Add(new("LANGEVIN_GAMMA_L", D(settings.LangevinGammaLattice)));
+                o.Add(new("PMASS", D(settings.Pmass)));
+                o.Add(new("ISIF", "3"));
+                break;
+            default:
+                throw new ArgumentException($"unknown ensemble {settings.Ensemble}", nameof(settings));
+        }
+        return o;
+    }
+
+    static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    static string Repeat(double v, int n) => string.Join(' ', Enumerable.Repeat(D(v), n));
+}
