@@ -2,7 +2,8 @@
 # Installs what NepForge's build, tests and examples need on Debian 12, idempotently:
 #   - the .NET 10 SDK must already be on PATH (CI images and the dev machines have it; see README);
 #   - python3-ase for Debian's /usr/bin/python3 (the tests cross-check files with ASE);
-#   - packmol (`nepforge build box` runs it; its tests skip when it is absent).
+#   - packmol (`nepforge build box` runs it; its tests skip when it is absent);
+#   - cp2k, cp2k-data, openmpi-bin: CP2K 2023.1, the DFT engine that runs here (its tests skip when it is absent).
 # Runs apt-get only when something is missing; uses sudo when not root.
 set -euo pipefail
 if ! command -v dotnet >/dev/null 2>&1; then
@@ -11,7 +12,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 missing=()
-for p in python3-ase packmol; do
+for p in python3-ase packmol cp2k cp2k-data openmpi-bin; do
   [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 done
 if ((${#missing[@]})); then
