@@ -25,6 +25,7 @@ public static class NepForgeCommand
             SupercellCommand.Create(cli),
             BuildCommand.Create(cli),
             RdfCommand.Create(cli),
+            DftCommand.Create(cli),
         };
         return root;
     }

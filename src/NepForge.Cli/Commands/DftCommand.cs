@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NepForge.Dft;
+using NepForge.Dft.Cp2k;
+using NepForge.Dft.Vasp;
+using NepForge.Formats;
+using NepForge.Formats.ExtXyz;
+
+namespace NepForge.Cli.Commands;
+
+/// <summary><c>nepforge dft prepare|run|status|collect</c>: DFT single points in job folders.</summary>
+static class DftCommand
+{
+    public static Command Create(CliContext cli) => new("dft", "DFT single points in job folders: prepare inputs, run CP2K locally, check every folder, collect the converged ones")
+    {
+        Prepare(cli), Run(cli), Status(cli), Collect(cli),
+    };
+
+    static Command Prepare(CliContext cli)
+    {
+        var input = new Argument<string>("input") { Description = "Structures (extxyz, POSCAR folder, …)" };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for the job folders (000001, 000002, …)", Required = true, HelpName = "DIR" };
+        var engine = new Option<string>("--engine") { Description = "vasp or cp2k", DefaultValueFactory = _ => "cp2k" };
+        var incar = new Option<string?>("--incar") { Description = "VASP: INCAR template file", HelpName = "FILE" };
+        var set = new Option<string[]>("--set") { Description = "VASP: INCAR overrides KEY=VALUE (repeatable)", AllowMultipleArgumentsPerToken = true, HelpName = "KEY=VALUE" };
+        var kspacing = new Option<double?>("--kspacing") { Description = "VASP: Γ-centred mesh from this spacing (Å⁻¹, VASP's rule); default Γ only", HelpName = "K" };
+        var potcar = new Option<string?>("--potcar-dir") { Description = "VASP: POTCAR library (<dir>/<setup>/POTCAR)", HelpName = "DIR" };
+        var potcarMap = new Option<string[]>("--potcar-map") { Description = "VASP: element→setup, e.g. Ti=Ti_pv (repeatable)", AllowMultipleArgumentsPerToken = true, HelpName = "EL=SETUP" };
+        var template = new Option<string?>("--cp2k-template") { Description = "CP2K: input template with {CELL} {COORD} {KINDS} {PROJECT}", HelpName = "FILE" };
+        var cutoff = new Option<double?>("--cp2k-cutoff") { Description = "CP2K: plane-wave cutoff, Ry (default 250)", HelpName = "RY" };
+        var skipBad = CommonOptions.SkipBad();
+        var command = new Command("prepare", "Write one job folder per structure with the engine's inputs and structure.xyz (provenance); folders already run are left alone")
+        {
+            input, output, engine, incar, set, kspacing, potcar, potcarMap, template, cutoff, skipBad,
+        };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            string eng = r.GetValue(engine)!.ToLowerInvariant();
+            DftEngineInputs inputs;
+            if (eng == "vasp")
+            {
+                var overrides = (r.GetValue(set) ?? []).Select(kv => kv.Split('=', 2)).Select(p => p.Length == 2
+                    ? new KeyValuePair<string, string?>(p[0].Trim(), p[1].Trim())
+                    : throw new UsageException($"--set {string.Join('=', p)}: expected KEY=VALUE")).ToList();
+                var map = (r.GetValue(potcarMap) ?? []).Select(kv => kv.Split('=', 2)).ToDictionary(p => p[0], p => p.Length == 2 ? p[1] : p[0]);
+                inputs = new DftEngineInputs
+                {
+                    Vasp = new VaspInputSet
+                    {
+                        IncarTemplate = r.GetValue(incar) is { } path ? Incar.Load(path) : Incar.Empty,
+                        Overrides = overrides,
+                        KPoints = r.GetValue(kspacing) is { } k ? VaspKPoints.FromSpacing(k) : VaspKPoints.Gamma,
+                        Potcar = r.GetValue(potcar) is { } dir ? new PotcarLibrary(dir, map) : null,
+                    },
+                };
+            }
+            else if (eng == "cp2k")
+            {
+                var settings = new Cp2kSettings();
+                if (r.GetValue(template) is { } t)
+                    settings = settings with { Template = Cp2kInputWriter.ReadTemplate(t) };
+                if (r.GetValue(cutoff) is { } c)
+                    settings = settings with { Cutoff = c };
+                inputs = new DftEngineInputs { Cp2k = settings };
+            }
+            else
+            {
+                throw new UsageException($"--engine {eng}: use vasp or cp2k");
+            }
+            string inPath = r.GetValue(input)!;
+            var frames = StructureReader.Read(inPath, StructureFormats.DetectInput(inPath), CommonOptions.ReadOptions(r, cli, skipBad));
+            var (written, skipped) = DftJobs.Prepare(frames, r.GetValue(output)!, inputs);
+            cli.Note($"dft prepare: {written.Count} {eng} job folder(s) in {r.GetValue(output)}" + (skipped.Count > 0 ? $"; {skipped.Count} already run, left alone" : ""));
+            return CliContext.Success;
+        }));
+        return command;
+    }
+
+    static Command Run(CliContext cli)
+    {
+        var jobs = new Argument<string>("jobs") { Description = "Folder of job folders" };
+        var parallel = new Option<int>("--parallel", "-j") { Description = "CP2K runs at once (1 thread each)", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds per run before it is killed", HelpName = "S" };
+        var retry = new Option<bool>("--retry") { Description = "Also rerun crashed, incomplete and unconverged jobs (the old log is kept as out.log.N)" };
+        var command = new Command("run", "Run the prepared CP2K jobs on this machine (the local executor); finished jobs are never rerun")
+        {
+            jobs, parallel, timeout, retry,
+        };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            if (r.GetValue(parallel) < 1)
+                throw new UsageException("--parallel must be ≥ 1");
+            var todo = new List<string>();
+            foreach (var folder in DftJobs.Find(r.GetValue(jobs)!))
+            {
+                var status = DftJobs.Inspect(folder);
+                if (status.Engine != "cp2k")
+                    continue;
+                bool rerun = r.GetValue(retry) && status.State is DftJobState.Crashed or DftJobState.Incomplete or DftJobState.Unconverged;
+                if (status.State == DftJobState.Prepared || rerun)
+                {
+                    if (rerun)
+                        KeepOldLog(folder);
+                    todo.Add(folder);
+                }
+            }
+            cli.Note($"dft run: {todo.Count} CP2K job(s) to run, {r.GetValue(parallel)} at a time");
+            var options = new Cp2kRunOptions { Timeout = r.GetValue(timeout) is { } s ? TimeSpan.FromSeconds(s) : null };
+            int done = 0;
+            Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = r.GetValue(parallel) }, folder =>
+            {
+                var result = Cp2kRunner.Run(folder, options);
+                var status = DftJobs.Inspect(folder);
+                lock (cli)
+                {
+                    done++;
+                    cli.Note($"[{done}/{todo.Count}] {folder}: {status.State} ({result.Elapsed.TotalSeconds:F1} s) {(status.State == DftJobState.Converged ? "" : status.Reason)}");
+                }
+            });
+            return CliContext.Success;
+        }));
+        return command;
+    }
+
+    static void KeepOldLog(string folder)
+    {
+        string log = Path.Combine(folder, Cp2kRunner.DefaultLogName);
+        if (!File.Exists(log))
+            return;
+        int n = 1;
+        while (File.Exists($"{log}.{n}"))
+            n++;
+        File.Move(log, $"{log}.{n}");
+        foreach (var name in new[] { Cp2kInputWriter.ForcesFile, Cp2kInputWriter.StressFile })
+        {
+            string p = Path.Combine(folder, name);
+            if (File.Exists(p))
+                File.Move(p, $"{p}.{n}");
+        }
+    }
+
+    static Command Status(CliContext cli)
+    {
+        var jobs = new Argument<string>("jobs") { Description = "Folder of job folders (made by prepare, or by hand: any folder with an OUTCAR, vasprun.xml or CP2K log)" };
+        var json = new Option<bool>("--json") { Description = "One JSON object per folder: folder, engine, state, reason" };
+        var command = new Command("status", "Classify every job folder: converged, unconverged, crashed, incomplete, prepared, missing output (the users' check.sh)") { jobs, json };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            var all = DftJobs.Find(r.GetValue(jobs)!).Select(DftJobs.Inspect).ToList();
+            if (r.GetValue(json))
+            {
+                foreach (var s in all)
+                {
+                    cli.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>
+                    {
+                        ["folder"] = s.Folder,
+                        ["engine"] = s.Engine,
+                        ["state"] = s.State.ToString().ToLowerInvariant(),
+                        ["reason"] = s.Reason,
+                    }));
+                }
+                return CliContext.Success;
+            }
+            foreach (var group in all.GroupBy(s => s.State).OrderBy(g => g.Key))
+                cli.Out.WriteLine($"{group.Key.ToString().ToLowerInvariant(),-14} {group.Count(),6}");
+            foreach (var s in all.Where(s => s.State is not (DftJobState.Converged or DftJobState.Prepared)))
+                cli.Out.WriteLine($"  {s.Folder}: {s.State.ToString().ToLowerInvariant()}: {s.Reason}");
+            return CliContext.Success;
+        }));
+        return command;
+    }
+
+    static Command Collect(CliContext cli)
+    {
+        var jobs = new Argument<string>("jobs") { Description = "Folder of job folders" };
+        var output = CommonOptions.Output();
+        var maxFailed = new Option<double>("--max-failed") { Description = "Stop (exit 1, nothing written) when more than this fraction of finished jobs failed", DefaultValueFactory = _ => 0.05, HelpName = "FRACTION" };
+        var command = new Command("collect", "Write the converged jobs' labelled frames (with the provenance of the structures that went in) to one extxyz; the users' single_energy2xyz.sh")
+        {
+            jobs, output, maxFailed,
+        };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            var all = DftJobs.Find(r.GetValue(jobs)!).Select(DftJobs.Inspect).ToList();
+            int converged = all.Count(s => s.State == DftJobState.Converged);
+            int failed = all.Count(s => s.State is DftJobState.Unconverged or DftJobState.Crashed or DftJobState.Incomplete or DftJobState.MissingOutput);
+            int pending = all.Count(s => s.State == DftJobState.Prepared);
+            double ratio = converged + failed == 0 ? 0 : failed / (double)(converged + failed);
+            string summary = string.Create(CultureInfo.InvariantCulture,
+                $"{converged} converged, {failed} failed ({ratio:P1}), {pending} not run");
+            if (ratio > r.GetValue(maxFailed))
+            {
+                cli.Error.WriteLine($"nepforge: error: {summary}: more than --max-failed {r.GetValue(maxFailed):P0} failed; nothing written (see `nepforge dft status`)");
+                return CliContext.Failure;
+            }
+            long n = ExtXyzWriter.WriteFile(r.GetValue(output)!, all.Where(s => s.Result is not null).Select(s => s.Result!));
+            cli.Note($"dft collect: {n} frame(s) → {r.GetValue(output)} ({summary})");
+            return CliContext.Success;
+        }));
+        return command;
+    }
+}

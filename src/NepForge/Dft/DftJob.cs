@@ -1,0 +1,33 @@
+using NepForge.Structures;
+
+namespace NepForge.Dft;
+
+/// <summary>Where a DFT job folder stands.</summary>
+public enum DftJobState
+{
+    /// <summary>Inputs written, not run yet.</summary>
+    Prepared,
+
+    /// <summary>Finished and the electronic loop converged: its labels can be trusted.</summary>
+    Converged,
+
+    /// <summary>Finished, but the electronic loop did not converge.</summary>
+    Unconverged,
+
+    /// <summary>The program stopped with an error.</summary>
+    Crashed,
+
+    /// <summary>Stopped without an error message (killed, timed out) or still running.</summary>
+    Incomplete,
+
+    /// <summary>No output, and no inputs to run either.</summary>
+    MissingOutput,
+}
+
+/// <summary>One job folder's state, the reason, and (when converged) the labelled frame.</summary>
+/// <param name="Folder">The folder.</param>
+/// <param name="Engine">vasp or cp2k.</param>
+/// <param name="State">Where it stands.</param>
+/// <param name="Reason">Why, in words a user can act on.</param>
+/// <param name="Result">The labelled frame of a converged job, with the provenance of the structure that went in.</param>
+public sealed record DftJobStatus(string Folder, string Engine, DftJobState State, string Reason, Frame? Result);

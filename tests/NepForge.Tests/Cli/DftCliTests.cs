@@ -1,0 +1,87 @@
+using System.Text.Json;
+using NepForge.Formats.ExtXyz;
+using NepForge.Tests.Dft.Cp2k;
+
+namespace NepForge.Tests.Cli;
+
+public sealed class DftCliTests : IDisposable
+{
+    readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    // Job folders as if VASP had run: converged, electronically unconverged, killed mid-run, not run yet.
+    string VaspJobs()
+    {
+        string jobs = _cli.PathOf("jobs");
+        foreach (var (name, outcar) in new[] { ("000001", "pymatgen-core/static_silicon/OUTCAR"), ("000002", "aiida-vasp/elec-unconverged/OUTCAR"), ("000003", "custodian/potim/OUTCAR"), ("000004", "dpdata/OUTCAR.h2o.md") })
+        {
+            Directory.CreateDirectory(Path.Combine(jobs, name));
+            File.Copy(Fixtures.Path("vasp/" + outcar), Path.Combine(jobs, name, "OUTCAR"));
+            File.WriteAllText(Path.Combine(jobs, name, "INCAR"), "ENCUT = 400\n");
+        }
+        Directory.CreateDirectory(Path.Combine(jobs, "000005"));
+        File.WriteAllText(Path.Combine(jobs, "000005", "INCAR"), "ENCUT = 400\n");
+        return jobs;
+    }
+
+    [FixtureFact]
+    public void Status_classifies_vasp_folders_made_by_hand()
+    {
+        string jobs = VaspJobs();
+        var (code, output, _) = _cli.Run("dft", "status", jobs, "--json");
+        Assert.Equal(0, code);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var states = rows.ToDictionary(r => Path.GetFileName(r.GetProperty("folder").GetString()!), r => r.GetProperty("state").GetString());
+        Assert.Equal("converged", states["000001"]);
+        Assert.Equal("unconverged", states["000002"]);
+        Assert.Equal("incomplete", states["000003"]);
+        Assert.Equal("converged", states["000004"]);
+        Assert.Equal("prepared", states["000005"]);
+        Assert.All(rows, r => Assert.False(string.IsNullOrEmpty(r.GetProperty("reason").GetString())));
+    }
+
+    [FixtureFact]
+    public void Collect_takes_only_converged_jobs_and_stops_on_too_many_failures()
+    {
+        string jobs = VaspJobs();
+        var (code, _, err) = _cli.Run("dft", "collect", jobs, "-o", _cli.PathOf("train.xyz"));
+        Assert.Equal(1, code); // 2 of 4 finished jobs failed: over the default 5 %
+        Assert.Contains("--max-failed", err);
+        Assert.False(File.Exists(_cli.PathOf("train.xyz")));
+        Assert.Equal(0, _cli.Run("dft", "collect", jobs, "-o", _cli.PathOf("train.xyz"), "--max-failed", "0.6").Code);
+        var frames = ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).ToList();
+        Assert.Equal(2, frames.Count);
+        Assert.Equal(-10.645278, frames[0].Energy); // static_silicon TOTEN
+        Assert.Equal(-28.46658469, frames[1].Energy); // last step of OUTCAR.h2o.md
+        Assert.All(frames, f => Assert.NotNull(f.Info.GetExtra("dft_folder")));
+    }
+
+    [Cp2kFact]
+    public void Cp2k_prepare_run_status_collect_end_to_end_and_rerun_is_idempotent()
+    {
+        // Two Si8 cells from the committed AIMD example, strained so the virial differs.
+        string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
+        Assert.Equal(0, _cli.Run("sample", root, "-o", _cli.PathOf("two.xyz"), "--count", "2").Code);
+        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("two.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "cp2k", "--cp2k-cutoff", "150").Code);
+        var (code, _, err) = _cli.Run("dft", "run", _cli.PathOf("jobs"), "-j", "2");
+        Assert.Equal(0, code);
+        Assert.Contains("2 CP2K job(s) to run", err);
+        var (again, _, err2) = _cli.Run("dft", "run", _cli.PathOf("jobs"));
+        Assert.Equal(0, again);
+        Assert.Contains("0 CP2K job(s) to run", err2);
+        Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz")).Code);
+        var frames = ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).ToList();
+        Assert.Equal(2, frames.Count);
+        foreach (var f in frames)
+        {
+            Assert.InRange(f.EnergyPerAtom!.Value, -106, -104); // CP2K GTH Si: about -105 eV/atom
+            Assert.True(f.StressGpa!.Value.Trace / 3 > 5);         // SZV basis: compressed, about +16 GPa
+            Assert.Equal("si8_aimd_900K", f.Info.ConfigType);     // provenance of the input structure
+            Assert.Equal("cp2k_free_energy", f.Info.EnergyKind);
+        }
+        // The AIMD example was made with the same settings except the SCF details: energies agree closely.
+        var source = ExtXyzReader.ReadFrames(root).ToList();
+        Assert.Equal(source[0].Energy!.Value, frames[0].Energy!.Value, 2);
+    }
+}
