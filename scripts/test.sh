@@ -5,6 +5,8 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 "$root/scripts/ensure-prerequisites.sh" || exit 1
+# A real single-node Slurm on localhost for the scheduler tests (they skip, with a message, if it cannot start).
+bash "$root/scripts/slurm-up.sh" || echo "test.sh: Slurm did not start; the real-Slurm tests will be skipped"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 log="$(mktemp)"
 status=0
