@@ -6,6 +6,8 @@ using NepForge.Dft.Cp2k;
 using NepForge.Dft.Vasp;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
+using NepForge.IO;
+using NepForge.Scheduling;
 
 namespace NepForge.Cli.Commands;
 
@@ -14,7 +16,7 @@ static class DftCommand
 {
     public static Command Create(CliContext cli) => new("dft", "DFT single points in job folders: prepare inputs, run CP2K locally, check every folder, collect the converged ones")
     {
-        Prepare(cli), Run(cli), Status(cli), Collect(cli),
+        Prepare(cli), Run(cli), Submit(cli), Status(cli), Collect(cli),
     };
 
     static Command Prepare(CliContext cli)
@@ -91,36 +93,132 @@ static class DftCommand
         {
             if (r.GetValue(parallel) < 1)
                 throw new UsageException("--parallel must be ≥ 1");
-            var todo = new List<string>();
-            foreach (var folder in DftJobs.Find(r.GetValue(jobs)!))
-            {
-                var status = DftJobs.Inspect(folder);
-                if (status.Engine != "cp2k")
-                    continue;
-                bool rerun = r.GetValue(retry) && status.State is DftJobState.Crashed or DftJobState.Incomplete or DftJobState.Unconverged;
-                if (status.State == DftJobState.Prepared || rerun)
-                {
-                    if (rerun)
-                        KeepOldLog(folder);
-                    todo.Add(folder);
-                }
-            }
-            cli.Note($"dft run: {todo.Count} CP2K job(s) to run, {r.GetValue(parallel)} at a time");
-            var options = new Cp2kRunOptions { Timeout = r.GetValue(timeout) is { } s ? TimeSpan.FromSeconds(s) : null };
-            int done = 0;
-            Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = r.GetValue(parallel) }, folder =>
-            {
-                var result = Cp2kRunner.Run(folder, options);
-                var status = DftJobs.Inspect(folder);
-                lock (cli)
-                {
-                    done++;
-                    cli.Note($"[{done}/{todo.Count}] {folder}: {status.State} ({result.Elapsed.TotalSeconds:F1} s) {(status.State == DftJobState.Converged ? "" : status.Reason)}");
-                }
-            });
-            return CliContext.Success;
+            return RunLocal(cli, r.GetValue(jobs)!, r.GetValue(parallel), r.GetValue(timeout), r.GetValue(retry));
         }));
         return command;
+    }
+
+    // The local executor: prepared CP2K jobs (and, with retry, failed ones) in parallel slots of one thread each.
+    static int RunLocal(CliContext cli, string root, int parallel, double? timeoutSeconds, bool retry)
+    {
+        var todo = new List<string>();
+        foreach (var folder in DftJobs.Find(root))
+        {
+            var status = DftJobs.Inspect(folder);
+            if (status.Engine != "cp2k")
+                continue;
+            bool rerun = retry && status.State is DftJobState.Crashed or DftJobState.Incomplete or DftJobState.Unconverged;
+            if (status.State == DftJobState.Prepared || rerun)
+            {
+                if (rerun)
+                    KeepOldLog(folder);
+                todo.Add(folder);
+            }
+        }
+        cli.Note($"dft run: {todo.Count} CP2K job(s) to run, {parallel} at a time");
+        var options = new Cp2kRunOptions { Timeout = timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null };
+        int done = 0;
+        Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = parallel }, folder =>
+        {
+            var result = Cp2kRunner.Run(folder, options);
+            var status = DftJobs.Inspect(folder);
+            lock (cli)
+            {
+                done++;
+                cli.Note($"[{done}/{todo.Count}] {folder}: {status.State} ({result.Elapsed.TotalSeconds:F1} s) {(status.State == DftJobState.Converged ? "" : status.Reason)}");
+            }
+        });
+        return CliContext.Success;
+    }
+
+    const string SchedulerRecord = "scheduler.json";
+
+    static Command Submit(CliContext cli)
+    {
+        var jobs = new Argument<string>("jobs") { Description = "Folder of job folders" };
+        var executor = new Option<string>("--executor") { Description = "slurm, or local (the same as `dft run`)", DefaultValueFactory = _ => "slurm" };
+        var wait = new Option<bool>("--wait") { Description = "Block until every submitted job has left the queue, then print the status" };
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition", HelpName = "NAME" };
+        var minutes = new Option<int?>("--time") { Description = "Slurm time limit per job, minutes", HelpName = "MIN" };
+        var command = new Option<string>("--command") { Description = "What each job runs in its folder", DefaultValueFactory = _ => SlurmScript.Cp2kCommand };
+        var template = new Option<string?>("--template") { Description = "File with extra #SBATCH lines / module loads put before the command", HelpName = "FILE" };
+        var poll = new Option<double>("--poll") { Description = "Seconds between queue polls with --wait", DefaultValueFactory = _ => 5, HelpName = "S" };
+        var cmd = new Command("submit", "Submit the prepared jobs through a scheduler; a job already queued or running, or finished, is never submitted again")
+        {
+            jobs, executor, wait, partition, minutes, command, template, poll,
+        };
+        cmd.SetAction(r => cli.Guard(() =>
+        {
+            string exec = r.GetValue(executor)!.ToLowerInvariant();
+            if (exec == "local")
+                return RunLocal(cli, r.GetValue(jobs)!, 1, null, retry: false);
+            if (exec != "slurm")
+                throw new UsageException($"--executor {exec}: use slurm or local (PBS and LSF are not wired yet)");
+            var client = new SlurmClient();
+            if (!client.IsAvailable())
+                throw new InvalidOperationException("Slurm does not answer (sinfo failed); start it (scripts/slurm-up.sh on one machine) or use --executor local");
+            var options = new SlurmScriptOptions
+            {
+                Partition = r.GetValue(partition),
+                Time = r.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
+                Command = r.GetValue(command)!,
+                Template = r.GetValue(template) is { } t ? File.ReadAllText(t) : null,
+                OmpThreads = 1,
+            };
+            var folders = DftJobs.Find(r.GetValue(jobs)!);
+            var recorded = folders.Select(f => (Folder: f, Id: ReadRecord(f))).Where(x => x.Id is not null).ToList();
+            var live = recorded.Count == 0 ? new Dictionary<string, JobStatus>() : client.Poll(recorded.Select(x => x.Id!).ToList());
+            int submitted = 0, skipped = 0;
+            var ids = new List<string>();
+            foreach (var folder in folders)
+            {
+                string? id = ReadRecord(folder);
+                if (id is not null && live.TryGetValue(id, out var js) && js.State is JobState.Queued or JobState.Running)
+                {
+                    skipped++;
+                    ids.Add(id);
+                    continue;
+                }
+                if (DftJobs.Inspect(folder).State != DftJobState.Prepared || id is not null)
+                {
+                    skipped++;
+                    continue;
+                }
+                string script = SlurmScript.Write(folder, options with { JobName = "nf-" + Path.GetFileName(folder) });
+                string name = $"nf-{Path.GetFileName(folder)}-{Guid.NewGuid():N}"[..24];
+                string newId = client.Submit(script, folder, name);
+                AtomicFile.WriteAllText(Path.Combine(folder, SchedulerRecord),
+                    JsonSerializer.Serialize(new Dictionary<string, string> { ["executor"] = "slurm", ["job_id"] = newId, ["job_name"] = name }));
+                ids.Add(newId);
+                submitted++;
+            }
+            cli.Note($"dft submit: {submitted} job(s) submitted to Slurm, {skipped} left alone (queued, running, finished or already submitted)");
+            if (!r.GetValue(wait) || ids.Count == 0)
+                return CliContext.Success;
+            var delay = TimeSpan.FromSeconds(Math.Max(0.2, r.GetValue(poll)));
+            while (true)
+            {
+                var states = client.Poll(ids);
+                int queued = states.Values.Count(s => s.State == JobState.Queued), running = states.Values.Count(s => s.State == JobState.Running);
+                cli.Note($"dft submit: {queued} queued, {running} running, {ids.Count - queued - running} done");
+                if (queued + running == 0)
+                    break;
+                Thread.Sleep(delay);
+            }
+            var all = folders.Select(DftJobs.Inspect).ToList();
+            cli.Note("dft submit: " + string.Join(", ", all.GroupBy(s => s.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
+            return CliContext.Success;
+        }));
+        return cmd;
+    }
+
+    static string? ReadRecord(string folder)
+    {
+        string path = Path.Combine(folder, SchedulerRecord);
+        if (!File.Exists(path))
+            return null;
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.TryGetProperty("job_id", out var id) ? id.GetString() : null;
     }
 
     static void KeepOldLog(string folder)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NepForge.Formats.ExtXyz;
 using NepForge.Tests.Dft.Cp2k;
+using NepForge.Tests.Scheduling;
 
 namespace NepForge.Tests.Cli;
 
@@ -83,5 +84,23 @@ public sealed class DftCliTests : IDisposable
         // The AIMD example was made with the same settings except the SCF details: energies agree closely.
         var source = ExtXyzReader.ReadFrames(root).ToList();
         Assert.Equal(source[0].Energy!.Value, frames[0].Energy!.Value, 2);
+    }
+
+    [SlurmFact]
+    public void Cp2k_jobs_through_real_slurm_and_a_second_submit_submits_nothing()
+    {
+        Assert.True(NepForge.Dft.Cp2k.Cp2kRunner.Find() is not null, "CP2K is needed too (scripts/ensure-prerequisites.sh installs it)");
+        string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
+        Assert.Equal(0, _cli.Run("sample", root, "-o", _cli.PathOf("two.xyz"), "--count", "2").Code);
+        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("two.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "cp2k", "--cp2k-cutoff", "150").Code);
+        var (code, _, err) = _cli.Run("dft", "submit", _cli.PathOf("jobs"), "--wait", "--poll", "0.5");
+        Assert.Equal(0, code);
+        Assert.Contains("2 job(s) submitted to Slurm", err);
+        Assert.Contains("2 converged", err);
+        var (again, _, err2) = _cli.Run("dft", "submit", _cli.PathOf("jobs"));
+        Assert.Equal(0, again);
+        Assert.Contains("0 job(s) submitted", err2);
+        Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz")).Code);
+        Assert.Equal(2, ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).Count());
     }
 }
