@@ -136,7 +136,8 @@ static class DftCommand
     static Command Submit(CliContext cli)
     {
         var jobs = new Argument<string>("jobs") { Description = "Folder of job folders" };
-        var executor = new Option<string>("--executor") { Description = "slurm, or local (the same as `dft run`)", DefaultValueFactory = _ => "slurm" };
+        var executor = new Option<string>("--executor") { Description = "slurm, local (the same as `dft run`), or pbs / lsf (scripts written and their qsub/bsub lines printed)", DefaultValueFactory = _ => "slurm" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Write the job scripts and print the submit command lines, submit nothing" };
         var wait = new Option<bool>("--wait") { Description = "Block until every submitted job has left the queue, then print the status" };
         var partition = new Option<string?>("--partition") { Description = "Slurm partition", HelpName = "NAME" };
         var minutes = new Option<int?>("--time") { Description = "Slurm time limit per job, minutes", HelpName = "MIN" };
@@ -145,18 +146,20 @@ static class DftCommand
         var poll = new Option<double>("--poll") { Description = "Seconds between queue polls with --wait", DefaultValueFactory = _ => 5, HelpName = "S" };
         var cmd = new Command("submit", "Submit the prepared jobs through a scheduler; a job already queued or running, or finished, is never submitted again")
         {
-            jobs, executor, wait, partition, minutes, command, template, poll,
+            jobs, executor, wait, partition, minutes, command, template, poll, dryRun,
         };
         cmd.SetAction(r => cli.Guard(() =>
         {
             string exec = r.GetValue(executor)!.ToLowerInvariant();
             if (exec == "local")
                 return RunLocal(cli, r.GetValue(jobs)!, 1, null, retry: false);
-            if (exec != "slurm")
-                throw new UsageException($"--executor {exec}: use slurm or local (PBS and LSF are not wired yet)");
-            var client = new SlurmClient();
-            if (!client.IsAvailable())
-                throw new InvalidOperationException("Slurm does not answer (sinfo failed); start it (scripts/slurm-up.sh on one machine) or use --executor local");
+            var system = exec switch
+            {
+                "slurm" => BatchSystem.Slurm,
+                "pbs" => BatchSystem.Pbs,
+                "lsf" => BatchSystem.Lsf,
+                _ => throw new UsageException($"--executor {exec}: use slurm, local, pbs or lsf"),
+            };
             var options = new SlurmScriptOptions
             {
                 Partition = r.GetValue(partition),
@@ -166,6 +169,23 @@ static class DftCommand
                 OmpThreads = 1,
             };
             var folders = DftJobs.Find(r.GetValue(jobs)!);
+            if (system != BatchSystem.Slurm || r.GetValue(dryRun))
+            {
+                // Scripts and the command lines that would submit them (PBS/LSF: no server to talk to here).
+                int written = 0;
+                foreach (var folder in folders.Where(f => DftJobs.Inspect(f).State == DftJobState.Prepared))
+                {
+                    string path = Path.Combine(folder, BatchScripts.FileName(system));
+                    AtomicFile.WriteAllText(path, BatchScripts.Render(system, folder, options with { JobName = "nf-" + Path.GetFileName(folder) }));
+                    cli.Out.WriteLine(BatchScripts.SubmitCommandLine(system, Path.GetFullPath(path)));
+                    written++;
+                }
+                cli.Note($"dft submit: {written} {exec} script(s) written; nothing submitted (run the lines above)");
+                return CliContext.Success;
+            }
+            var client = new SlurmClient();
+            if (!client.IsAvailable())
+                throw new InvalidOperationException("Slurm does not answer (sinfo failed); start it (scripts/slurm-up.sh on one machine) or use --executor local");
             var recorded = folders.Select(f => (Folder: f, Id: ReadRecord(f))).Where(x => x.Id is not null).ToList();
             var live = recorded.Count == 0 ? new Dictionary<string, JobStatus>() : client.Poll(recorded.Select(x => x.Id!).ToList());
             int submitted = 0, skipped = 0;

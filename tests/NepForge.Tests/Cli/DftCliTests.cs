@@ -103,4 +103,23 @@ public sealed class DftCliTests : IDisposable
         Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz")).Code);
         Assert.Equal(2, ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).Count());
     }
+
+    [Theory]
+    [InlineData("pbs", "job.pbs", "qsub '")]
+    [InlineData("lsf", "job.lsf", "bsub < '")]
+    public void Pbs_and_lsf_scripts_are_written_with_their_submit_lines(string executor, string file, string line)
+    {
+        string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
+        Assert.Equal(0, _cli.Run("sample", root, "-o", _cli.PathOf("two.xyz"), "--count", "2").Code);
+        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("two.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "cp2k").Code);
+        var (code, output, err) = _cli.Run("dft", "submit", _cli.PathOf("jobs"), "--executor", executor, "--time", "30");
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.StartsWith(line, l));
+        Assert.Contains("nothing submitted", err);
+        string script = File.ReadAllText(Path.Combine(_cli.PathOf("jobs"), "000001", file));
+        Assert.Contains("cp2k.psmp -i in.inp -o out.log", script);
+        Assert.Contains(executor == "pbs" ? "#PBS -l walltime=00:30:00" : "#BSUB -W 0:30", script);
+    }
 }
