@@ -23,6 +23,14 @@ public static class Ase
     /// <summary>True when /usr/bin/python3 can import ase.</summary>
     public static bool Available => AvailableLazy.Value;
 
+    /// <summary>Runs a script and returns its stdout; fails the test when it exits non-zero.</summary>
+    public static string RunChecked(string script, params IEnumerable<string> args)
+    {
+        var (code, stdout, stderr) = Run(script, args);
+        Assert.True(code == 0, $"python3 exited with {code}:\n{stderr}");
+        return stdout;
+    }
+
     /// <summary>Runs a script with arguments; returns exit code, stdout and stderr.</summary>
     public static (int Code, string Out, string Err) Run(string script, IEnumerable<string> args, TimeSpan? timeout = null)
     {
@@ -51,6 +59,31 @@ public sealed class AseFixtureFactAttribute : FactAttribute
         if (Fixtures.RootOrNull is null)
             Skip = Fixtures.SkipReason;
         else if (!Ase.Available)
-            Skip = "python3-ase is not installed for /usr/bin/python3: ASE cross-check skipped";
+            Skip = AseFactAttribute.SkipReason;
+    }
+}
+
+/// <summary>A fact that needs ASE (Debian's python3-ase for /usr/bin/python3); skipped with a message otherwise.</summary>
+public sealed class AseFactAttribute : FactAttribute
+{
+    /// <summary>The message a skipped test shows.</summary>
+    public const string SkipReason = "python3-ase is not installed for /usr/bin/python3: ASE cross-check skipped";
+
+    public AseFactAttribute()
+    {
+        if (!Ase.Available)
+            Skip = SkipReason;
+    }
+}
+
+/// <summary>A theory that needs both ../shared/fixtures and ASE; skipped with a message when either is missing.</summary>
+public sealed class AseFixtureTheoryAttribute : TheoryAttribute
+{
+    public AseFixtureTheoryAttribute()
+    {
+        if (Fixtures.RootOrNull is null)
+            Skip = Fixtures.SkipReason;
+        else if (!Ase.Available)
+            Skip = AseFactAttribute.SkipReason;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using NepForge.Formats.ExtXyz;
 using NepForge.Structures;
@@ -146,7 +145,7 @@ public sealed class AseCrossReadTests : IDisposable
         string path = Path.Combine(_dir, "nepforge.xyz");
         ExtXyzWriter.WriteFile(path, frames);
 
-        using var json = JsonDocument.Parse(RunPython(AseReadScript, path));
+        using var json = JsonDocument.Parse(Ase.RunChecked(AseReadScript, path));
         var ase = json.RootElement;
         Assert.Equal(frames.Count, ase.GetArrayLength());
         for (int k = 0; k < frames.Count; k++)
@@ -199,7 +198,7 @@ public sealed class AseCrossReadTests : IDisposable
     public void NepForge_reads_what_Ase_writes_with_virial_equal_to_minus_stress_times_volume()
     {
         string path = Path.Combine(_dir, "ase.xyz");
-        using var json = JsonDocument.Parse(RunPython(AseWriteScript, path));
+        using var json = JsonDocument.Parse(Ase.RunChecked(AseWriteScript, path));
         var ase = json.RootElement;
 
         using var reader = ExtXyzReader.Open(path);
@@ -249,80 +248,5 @@ public sealed class AseCrossReadTests : IDisposable
     {
         double tol = 1e-12 * Math.Max(Math.Abs(expected), Math.Abs(actual)) + 1e-300;
         Assert.True(Math.Abs(expected - actual) <= tol, $"{what}: expected {expected:R}, got {actual:R}");
-    }
-
-    static string RunPython(string script, string path)
-    {
-        var psi = new ProcessStartInfo(AseFactAttribute.Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(path);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail("python3 did not finish within 2 minutes");
-        }
-        Assert.True(p.ExitCode == 0, $"python3 exited with {p.ExitCode}:\n{stderr.Result}");
-        return stdout;
-    }
-}
-
-/// <summary>
-/// A fact that needs ASE importable by /usr/bin/python3 (Debian's python3-ase); skipped with a message otherwise.
-/// </summary>
-public sealed class AseFactAttribute : FactAttribute
-{
-    /// <summary>The interpreter the cross-check runs (not the first python3 on PATH, which may be a pyenv one).</summary>
-    public const string Python = "/usr/bin/python3";
-
-    /// <summary>The message a skipped test shows.</summary>
-    public const string SkipReason = "python3-ase is not installed for /usr/bin/python3: ASE cross-check skipped";
-
-    static readonly Lazy<bool> Available = new(CanImportAse);
-
-    public AseFactAttribute()
-    {
-        if (!Available.Value)
-            Skip = SkipReason;
-    }
-
-    static bool CanImportAse()
-    {
-        if (!File.Exists(Python))
-            return false;
-        try
-        {
-            var psi = new ProcessStartInfo(Python)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add("import ase, ase.io");
-            using var p = Process.Start(psi);
-            if (p is null)
-                return false;
-            p.StandardOutput.ReadToEnd();
-            p.StandardError.ReadToEnd();
-            if (!p.WaitForExit(TimeSpan.FromSeconds(60)))
-            {
-                p.Kill(entireProcessTree: true);
-                return false;
-            }
-            return p.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 }

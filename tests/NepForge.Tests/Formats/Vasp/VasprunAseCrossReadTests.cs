@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using NepForge.Formats.Vasp;
 
@@ -60,11 +59,11 @@ public sealed class VasprunAseCrossReadTests
         print(json.dumps(out))
         """;
 
-    [VasprunAseFact]
+    [AseFixtureFact]
     public void Every_fixture_reads_as_in_ase()
     {
         var paths = Files.Select(f => Fixtures.Path("vasp/" + f)).ToList();
-        using var json = JsonDocument.Parse(RunPython(Script, paths));
+        using var json = JsonDocument.Parse(Ase.RunChecked(Script, paths));
         foreach (var path in paths)
         {
             var ase = json.RootElement.GetProperty(path).EnumerateArray().ToList();
@@ -110,81 +109,5 @@ public sealed class VasprunAseCrossReadTests
     {
         double tolerance = relative * Math.Max(Math.Abs(expected), Math.Abs(actual)) + absolute;
         Assert.True(Math.Abs(expected - actual) <= tolerance, $"{what}: ASE {expected:R}, NepForge {actual:R}");
-    }
-
-    static string RunPython(string script, IEnumerable<string> arguments)
-    {
-        var psi = new ProcessStartInfo(VasprunAseFactAttribute.Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
-        foreach (var a in arguments)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail("python3 did not finish within 3 minutes");
-        }
-        Assert.True(p.ExitCode == 0, $"python3 exited with {p.ExitCode}:\n{stderr.Result}");
-        return stdout;
-    }
-}
-
-/// <summary>
-/// A fact that needs the fixtures and ASE importable by /usr/bin/python3 (Debian's python3-ase); skipped with a message
-/// otherwise.
-/// </summary>
-public sealed class VasprunAseFactAttribute : FactAttribute
-{
-    /// <summary>The interpreter (not the first python3 on PATH, which may be a pyenv one without ASE).</summary>
-    public const string Python = "/usr/bin/python3";
-
-    static readonly Lazy<bool> Available = new(CanImportAse);
-
-    public VasprunAseFactAttribute()
-    {
-        if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-        else if (!Available.Value)
-            Skip = "python3-ase is not installed for /usr/bin/python3: vasprun.xml ASE cross-check skipped";
-    }
-
-    static bool CanImportAse()
-    {
-        if (!File.Exists(Python))
-            return false;
-        try
-        {
-            var psi = new ProcessStartInfo(Python)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add("import ase.io");
-            using var p = Process.Start(psi);
-            if (p is null)
-                return false;
-            p.StandardOutput.ReadToEnd();
-            p.StandardError.ReadToEnd();
-            if (!p.WaitForExit(TimeSpan.FromSeconds(60)))
-            {
-                p.Kill(entireProcessTree: true);
-                return false;
-            }
-            return p.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 }

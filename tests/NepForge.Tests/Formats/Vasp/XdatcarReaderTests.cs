@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using NepForge.Formats.Vasp;
 using NepForge.IO;
 using NepForge.Structures;
-using NepForge.Tests.Formats.ExtXyz;
 
 namespace NepForge.Tests.Formats.Vasp;
 
@@ -430,41 +428,5 @@ public sealed class XdatcarReaderTests : IDisposable
         }
     }
 
-    static string RunAse(string path)
-    {
-        var psi = new ProcessStartInfo(AseFactAttribute.Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(AseScript);
-        psi.ArgumentList.Add(path);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail("python3 did not finish within 2 minutes");
-        }
-        Assert.True(p.ExitCode == 0, $"python3 exited with {p.ExitCode}:\n{stderr.Result}");
-        return stdout;
-    }
-}
-
-/// <summary>
-/// A theory that needs both ../shared/fixtures and ASE importable by /usr/bin/python3 (Debian's python3-ase); skipped
-/// with the reason otherwise.
-/// </summary>
-public sealed class AseFixtureTheoryAttribute : TheoryAttribute
-{
-    public AseFixtureTheoryAttribute()
-    {
-        if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-        else if (new AseFactAttribute().Skip is { } reason)
-            Skip = reason;
-    }
+    static string RunAse(string path) => Ase.RunChecked(AseScript, path);
 }
