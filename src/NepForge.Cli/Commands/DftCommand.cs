@@ -14,7 +14,7 @@ namespace NepForge.Cli.Commands;
 /// <summary><c>nepforge dft prepare|run|status|collect</c>: DFT single points in job folders.</summary>
 static class DftCommand
 {
-    public static Command Create(CliContext cli) => new("dft", "DFT single points in job folders: prepare inputs, run CP2K locally, check every folder, collect the converged ones")
+    public static Command Create(CliContext cli) => new("dft", "DFT single points in job folders: prepare inputs (VASP, CP2K), run CP2K locally or submit through Slurm (PBS/LSF scripts), check every folder, collect the converged ones")
     {
         Prepare(cli), Run(cli), Submit(cli), Status(cli), Collect(cli),
     };
