@@ -84,37 +84,50 @@ static class DftCommand
         var jobs = new Argument<string>("jobs") { Description = "Folder of job folders" };
         var parallel = new Option<int>("--parallel", "-j") { Description = "CP2K runs at once (1 thread each)", DefaultValueFactory = _ => 1, HelpName = "N" };
         var timeout = new Option<double?>("--timeout") { Description = "Seconds per run before it is killed", HelpName = "S" };
-        var retry = new Option<bool>("--retry") { Description = "Also rerun crashed, incomplete and unconverged jobs (the old log is kept as out.log.N)" };
+        var retry = new Option<bool>("--retry") { Description = "Also rerun failed jobs (old logs kept as out.log.N): unconverged ones with MAX_SCF doubled and mixing halved, up to --max-attempts" };
+        var maxAttempts = new Option<int>("--max-attempts") { Description = "Runs per job before it is given up (quarantined with its reason)", DefaultValueFactory = _ => 3, HelpName = "N" };
         var command = new Command("run", "Run the prepared CP2K jobs on this machine (the local executor); finished jobs are never rerun")
         {
-            jobs, parallel, timeout, retry,
+            jobs, parallel, timeout, retry, maxAttempts,
         };
         command.SetAction(r => cli.Guard(() =>
         {
             if (r.GetValue(parallel) < 1)
                 throw new UsageException("--parallel must be ≥ 1");
-            return RunLocal(cli, r.GetValue(jobs)!, r.GetValue(parallel), r.GetValue(timeout), r.GetValue(retry));
+            return RunLocal(cli, r.GetValue(jobs)!, r.GetValue(parallel), r.GetValue(timeout), r.GetValue(retry), r.GetValue(maxAttempts));
         }));
         return command;
     }
 
     // The local executor: prepared CP2K jobs (and, with retry, failed ones) in parallel slots of one thread each.
-    static int RunLocal(CliContext cli, string root, int parallel, double? timeoutSeconds, bool retry)
+    static int RunLocal(CliContext cli, string root, int parallel, double? timeoutSeconds, bool retry, int maxAttempts)
     {
         var todo = new List<string>();
+        int givenUp = 0;
         foreach (var folder in DftJobs.Find(root))
         {
             var status = DftJobs.Inspect(folder);
             if (status.Engine != "cp2k")
                 continue;
-            bool rerun = retry && status.State is DftJobState.Crashed or DftJobState.Incomplete or DftJobState.Unconverged;
-            if (status.State == DftJobState.Prepared || rerun)
+            bool failed = status.State is DftJobState.Crashed or DftJobState.Incomplete or DftJobState.Unconverged;
+            if (retry && failed)
             {
-                if (rerun)
-                    KeepOldLog(folder);
-                todo.Add(folder);
+                int runs = 1 + CountOldLogs(folder);
+                if (runs >= maxAttempts)
+                {
+                    givenUp++;
+                    cli.Note($"{folder}: given up after {runs} run(s): {status.Reason}");
+                    continue;
+                }
+                KeepOldLog(folder);
+                if (status.State == DftJobState.Unconverged)
+                    Escalate(cli, folder);
             }
+            if (status.State == DftJobState.Prepared || (retry && failed))
+                todo.Add(folder);
         }
+        if (givenUp > 0)
+            cli.Note($"dft run: {givenUp} job(s) quarantined after {maxAttempts} run(s); `nepforge dft status` lists their reasons");
         cli.Note($"dft run: {todo.Count} CP2K job(s) to run, {parallel} at a time");
         var options = new Cp2kRunOptions { Timeout = timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null };
         int done = 0;
@@ -152,7 +165,7 @@ static class DftCommand
         {
             string exec = r.GetValue(executor)!.ToLowerInvariant();
             if (exec == "local")
-                return RunLocal(cli, r.GetValue(jobs)!, 1, null, retry: false);
+                return RunLocal(cli, r.GetValue(jobs)!, 1, null, retry: false, maxAttempts: 1);
             var system = exec switch
             {
                 "slurm" => BatchSystem.Slurm,
@@ -239,6 +252,20 @@ static class DftCommand
             return null;
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
         return doc.RootElement.TryGetProperty("job_id", out var id) ? id.GetString() : null;
+    }
+
+    static int CountOldLogs(string folder) =>
+        Directory.EnumerateFiles(folder, Cp2kRunner.DefaultLogName + ".*").Count();
+
+    // An unconverged SCF is rerun with more iterations and gentler mixing; the change is logged in the folder.
+    static void Escalate(CliContext cli, string folder)
+    {
+        string input = Path.Combine(folder, Cp2kRunner.DefaultInputName);
+        if (Cp2kEscalation.Next(File.ReadAllText(input)) is not { } next)
+            return;
+        AtomicFile.WriteAllText(input, next.Input);
+        File.AppendAllText(Path.Combine(folder, "escalation.log"), next.Change + "\n");
+        cli.Note($"{folder}: SCF unconverged, rerunning with {next.Change}");
     }
 
     static void KeepOldLog(string folder)

@@ -122,4 +122,23 @@ public sealed class DftCliTests : IDisposable
         Assert.Contains("cp2k.psmp -i in.inp -o out.log", script);
         Assert.Contains(executor == "pbs" ? "#PBS -l walltime=00:30:00" : "#BSUB -W 0:30", script);
     }
+
+    [Cp2kFact]
+    public void Unconverged_cp2k_job_is_retried_with_escalated_scf_until_it_converges()
+    {
+        string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
+        Assert.Equal(0, _cli.Run("sample", root, "-o", _cli.PathOf("one.xyz"), "--count", "1").Code);
+        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("one.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "cp2k", "--cp2k-cutoff", "150").Code);
+        string job = Path.Combine(_cli.PathOf("jobs"), "000001");
+        string input = Path.Combine(job, "in.inp");
+        File.WriteAllText(input, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(input), @"MAX_SCF\s+\d+", "MAX_SCF 3"));
+        Assert.Equal(0, _cli.Run("dft", "run", _cli.PathOf("jobs")).Code);
+        Assert.Equal(NepForge.Dft.DftJobState.Unconverged, NepForge.Dft.DftJobs.Inspect(job).State);
+        for (int i = 0; i < 4 && NepForge.Dft.DftJobs.Inspect(job).State != NepForge.Dft.DftJobState.Converged; i++)
+            Assert.Equal(0, _cli.Run("dft", "run", _cli.PathOf("jobs"), "--retry", "--max-attempts", "6").Code);
+        Assert.Equal(NepForge.Dft.DftJobState.Converged, NepForge.Dft.DftJobs.Inspect(job).State);
+        var steps = File.ReadAllLines(Path.Combine(job, "escalation.log"));
+        Assert.StartsWith("MAX_SCF 3 → 6", steps[0]);
+        Assert.True(File.Exists(Path.Combine(job, "out.log.1")));
+    }
 }
