@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using NepForge.Cli;
-using NepForge.Cli.Commands;
 using NepForge.Formats.ExtXyz;
 using NepForge.Structures;
 
@@ -10,27 +9,13 @@ namespace NepForge.Tests.Cli;
 /// <summary>filter, validate, dedup and supercell end to end, in process.</summary>
 public sealed class CurationCliTests : IDisposable
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("nepforge-curation-").FullName;
+    readonly CliRunner _cli = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
-    string PathOf(string name) => Path.Combine(_dir, name);
+    string PathOf(string name) => _cli.PathOf(name);
 
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var cli = new CliContext(o, e);
-        var root = new RootCommand
-        {
-            FilterCommand.Create(cli),
-            ValidateCommand.Create(cli),
-            DedupCommand.Create(cli),
-            SupercellCommand.Create(cli),
-        };
-        int code = root.Parse(args).Invoke(new InvocationConfiguration { Output = o, Error = e });
-        return (code, o.ToString(), e.ToString());
-    }
+    (int Code, string Out, string Err) Run(params string[] args) => _cli.Run(args);
 
     // Eight labelled Si2 frames in a 5.43 Å cube; frame 2 has a close pair, frame 4 a 1.04 eV/Å force (components
     // 0.6), frame 6 an energy 0.5 eV/atom too high, frame 7 no forces; frames 5 and 3 repeat frames 1 and 0.

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using NepForge.Cli;
-using NepForge.Cli.Commands;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 using NepForge.Sampling;
@@ -10,28 +8,14 @@ namespace NepForge.Tests.Cli;
 
 public sealed class PerturbRattleCliTests : IDisposable
 {
-    readonly string _dir = Path.Combine(Path.GetTempPath(), "nepforge-perturb-" + Guid.NewGuid().ToString("N"));
+    readonly CliRunner _cli = new();
 
-    public PerturbRattleCliTests() => Directory.CreateDirectory(_dir);
+    public void Dispose() => _cli.Dispose();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir))
-            Directory.Delete(_dir, recursive: true);
-    }
+    string PathOf(string name) => _cli.PathOf(name);
 
-    string PathOf(string name) => Path.Combine(_dir, name);
+    (int Code, string Out, string Err) Run(params string[] args) => _cli.Run(args);
 
-    // The verbs are registered in the root command elsewhere; here they run under a root of their own.
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var cli = new CliContext(o, e);
-        var root = new RootCommand { PerturbCommand.Create(cli), RattleCommand.Create(cli) };
-        int code = root.Parse(args).Invoke(new InvocationConfiguration { Output = o, Error = e });
-        return (code, o.ToString(), e.ToString());
-    }
 
     string ThreeFrames()
     {
@@ -122,7 +106,7 @@ public sealed class PerturbRattleCliTests : IDisposable
         var copy = PoscarReader.Read(Path.Combine(outDir, "all", "POSCAR-4"));
         Assert.Equal(PerturbRandom.DeriveSeed(5, 1, 0), copy.Info.Seed);
         Assert.Equal("skewed_perturbed", copy.Info.ConfigType);
-        Assert.Empty(Directory.GetFileSystemEntries(_dir, ".*")); // no staging folder left
+        Assert.Empty(Directory.GetFileSystemEntries(_cli.Dir, ".*")); // no staging folder left
         Assert.Contains("frame-1 … frame-3", err);
 
         // A second run into the same, now non-empty folder refuses rather than mixing old and new.

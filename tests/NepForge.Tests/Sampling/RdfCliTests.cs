@@ -1,28 +1,21 @@
 using System.CommandLine;
 using System.Globalization;
 using NepForge.Cli;
-using NepForge.Cli.Commands;
 using NepForge.Formats.ExtXyz;
 using NepForge.Structures;
+using NepForge.Tests.Cli;
 
 namespace NepForge.Tests.Sampling;
 
 public sealed class RdfCliTests : IDisposable
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("nepforge-rdf-").FullName;
+    readonly CliRunner _cli = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
-    string PathOf(string name) => Path.Combine(_dir, name);
+    string PathOf(string name) => _cli.PathOf(name);
 
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var cli = new CliContext(o, e);
-        int code = new RootCommand { RdfCommand.Create(cli) }.Parse(args).Invoke(new InvocationConfiguration { Output = o, Error = e });
-        return (code, o.ToString(), e.ToString());
-    }
+    (int Code, string Out, string Err) Run(params string[] args) => _cli.Run(args);
 
     // Two frames of water molecules on a simple cubic lattice (3.3 Å and 3.4 Å spacing), 27 molecules each.
     string WaterFrames()

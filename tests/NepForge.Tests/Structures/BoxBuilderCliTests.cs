@@ -1,28 +1,20 @@
-using System.CommandLine;
 using NepForge.Cli;
-using NepForge.Cli.Commands;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
 using NepForge.Structures;
+using NepForge.Tests.Cli;
 
 namespace NepForge.Tests.Structures;
 
 public sealed class BoxBuilderCliTests : IDisposable
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("nepforge-build-").FullName;
+    readonly CliRunner _cli = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _cli.Dispose();
 
-    string PathOf(string name) => Path.Combine(_dir, name);
+    string PathOf(string name) => _cli.PathOf(name);
 
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var cli = new CliContext(o, e);
-        int code = new RootCommand { BuildCommand.Create(cli) }.Parse(args).Invoke(new InvocationConfiguration { Output = o, Error = e });
-        return (code, o.ToString(), e.ToString());
-    }
+    (int Code, string Out, string Err) Run(params string[] args) => _cli.Run(args);
 
     [PackmolFact]
     public void Build_box_writes_a_periodic_extxyz_with_seed_and_config_type()
