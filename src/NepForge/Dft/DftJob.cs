@@ -22,6 +22,15 @@ public enum DftJobState
 
     /// <summary>No output, and no inputs to run either.</summary>
     MissingOutput,
+
+    /// <summary>Waiting in a scheduler's queue (from the job's record).</summary>
+    Queued,
+
+    /// <summary>Running (from the job's record).</summary>
+    Running,
+
+    /// <summary>Given up after the retry budget; the reason says why.</summary>
+    Quarantined,
 }
 
 /// <summary>One job folder's state, the reason, and (when converged) the labelled frame.</summary>
@@ -30,4 +39,9 @@ public enum DftJobState
 /// <param name="State">Where it stands.</param>
 /// <param name="Reason">Why, in words a user can act on.</param>
 /// <param name="Result">The labelled frame of a converged job, with the provenance of the structure that went in.</param>
-public sealed record DftJobStatus(string Folder, string Engine, DftJobState State, string Reason, Frame? Result);
+/// <param name="Frames">For AIMD: every step whose SCF converged (<paramref name="Result"/> is the last); null for a single point.</param>
+public sealed record DftJobStatus(string Folder, string Engine, DftJobState State, string Reason, Frame? Result, IReadOnlyList<Frame>? Frames = null)
+{
+    /// <summary>The labelled frames to collect: the AIMD steps, or the single point's one frame.</summary>
+    public IReadOnlyList<Frame> Labelled => Frames ?? (Result is null ? [] : [Result]);
+}

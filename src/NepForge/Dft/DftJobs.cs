@@ -29,7 +29,7 @@ public static class DftJobs
         {
             index++;
             string folder = Path.Combine(root, index.ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
-            if (HasOutput(folder))
+            if (HasOutput(folder) || DftJobRecord.Load(folder) is { Phase: not DftRunPhase.Prepared })
             {
                 skipped.Add(folder);
                 continue;
@@ -38,10 +38,20 @@ public static class DftJobs
             var input = frame.Clone();
             input.ClearLabels();
             if (inputs.Vasp is { } vasp)
-                VaspInputWriter.Write(folder, input, vasp);
+                VaspInputWriter.Write(folder, input, inputs.VaspAimd is { } aimd ? vasp with { Overrides = [.. vasp.Overrides, .. VaspAimd.Overrides(aimd, input)] } : vasp);
+            else if (inputs.Cp2kMd is { } md)
+                Cp2kMd.Write(Path.Combine(folder, Cp2kRunner.DefaultInputName), input, inputs.Cp2k, md);
             else
                 Cp2kInputWriter.Write(Path.Combine(folder, Cp2kRunner.DefaultInputName), input, inputs.Cp2k);
+            if (inputs.Cp2kMd is { } seeded && inputs.Vasp is null)
+                input.Info.Seed = seeded.Seed;
             ExtXyzWriter.WriteFile(Path.Combine(folder, StructureFile), [input]);
+            new DftJobRecord
+            {
+                Engine = inputs.Vasp is null ? "cp2k" : "vasp",
+                Kind = inputs.Kind,
+                InputHashes = DftJobRecord.HashInputs(folder),
+            }.Save(folder);
             written.Add(folder);
         }
         return (written, skipped);
@@ -53,12 +63,17 @@ public static class DftJobs
         if (!Directory.Exists(root))
             throw new DirectoryNotFoundException($"no such folder: {root}");
         return Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Prepend(root)
-            .Where(IsJobFolder).Order(NaturalOrderComparer.Instance).ToList();
+            .Where(d => IsJobFolder(d) && !InArchive(root, d)).Order(NaturalOrderComparer.Instance).ToList();
     }
 
     static readonly string[] Markers = ["INCAR", "POSCAR", "OUTCAR", "vasprun.xml", Cp2kRunner.DefaultInputName, Cp2kRunner.DefaultLogName, StructureFile];
 
     static bool IsJobFolder(string dir) => Markers.Any(m => File.Exists(Path.Combine(dir, m)));
+
+    // Earlier attempts' outputs (attempt-N/) and NepForge's own files (.nepforge/) are not jobs.
+    static bool InArchive(string root, string dir) =>
+        Path.GetRelativePath(root, dir).Split(Path.DirectorySeparatorChar)
+            .Any(part => part.StartsWith(DftJobArchive.Prefix, StringComparison.Ordinal) || (part.StartsWith('.') && part != "."));
 
     static bool HasOutput(string folder) =>
         File.Exists(Path.Combine(folder, "OUTCAR")) || File.Exists(Path.Combine(folder, "vasprun.xml")) ||
@@ -67,6 +82,29 @@ public static class DftJobs
     /// <summary>vasp or cp2k, from the files in the folder.</summary>
     public static string EngineOf(string folder) =>
         File.Exists(Path.Combine(folder, Cp2kRunner.DefaultInputName)) || File.Exists(Path.Combine(folder, Cp2kRunner.DefaultLogName)) ? "cp2k" : "vasp";
+
+    /// <summary>
+    /// <see cref="Inspect"/> with the batch driver's record on top: a job an executor holds is queued or running, a
+    /// quarantined one says why it was given up, and inputs edited since they were hashed are pointed out.
+    /// </summary>
+    public static DftJobStatus Describe(string folder)
+    {
+        var record = DftJobRecord.Load(folder);
+        var status = Inspect(folder);
+        if (record is null || status.State == DftJobState.Converged)
+            return status;
+        string id = record.JobId is { } j ? $"{record.Executor} job {j}" : "";
+        status = record.Phase switch
+        {
+            DftRunPhase.Queued or DftRunPhase.Submitting => status with { State = DftJobState.Queued, Reason = $"{id}, attempt {record.Attempts}".TrimStart(',', ' ') },
+            DftRunPhase.Running => status with { State = DftJobState.Running, Reason = $"{id}, attempt {record.Attempts}".TrimStart(',', ' ') },
+            DftRunPhase.Quarantined => status with { State = DftJobState.Quarantined, Reason = record.Reason ?? status.Reason },
+            DftRunPhase.Prepared when record.Attempts > 0 => status with { Reason = record.Reason ?? status.Reason },
+            _ => status,
+        };
+        var changed = record.InputHashes.Count > 0 ? record.ChangedInputs(folder) : [];
+        return changed.Count > 0 ? status with { Reason = $"{status.Reason} [inputs edited since prepared: {string.Join(", ", changed)}]" } : status;
+    }
 
     /// <summary>Classifies a folder and, when it converged, reads its labelled frame with the input's provenance.</summary>
     public static DftJobStatus Inspect(string folder)
@@ -110,6 +148,8 @@ public static class DftJobs
             return new(folder, "cp2k", DftJobState.MissingOutput, $"no {StructureFile}: the species and cell of the run are unknown", null);
         try
         {
+            if (Cp2kMd.IsMdInput(Path.Combine(folder, Cp2kRunner.DefaultInputName)))
+                return InspectCp2kMd(folder, input);
             var result = Cp2kOutputParser.Parse(input, folder);
             var state = result.Status.State switch
             {
@@ -126,6 +166,32 @@ public static class DftJobs
         {
             return new(folder, "cp2k", DftJobState.Crashed, e.Message, null);
         }
+    }
+
+    // An AIMD run: the log decides whether it ended; steps whose SCF did not converge are dropped, not the run.
+    static DftJobStatus InspectCp2kMd(string folder, Frame input)
+    {
+        var status = Cp2kOutputParser.Classify(Path.Combine(folder, Cp2kRunner.DefaultLogName));
+        if (status.State is not (Cp2kRunState.Converged or Cp2kRunState.Unconverged))
+        {
+            var state = status.State switch
+            {
+                Cp2kRunState.Crashed => DftJobState.Crashed,
+                Cp2kRunState.Incomplete => DftJobState.Incomplete,
+                _ => DftJobState.MissingOutput,
+            };
+            return new(folder, "cp2k", state, status.Reason, null);
+        }
+        var trajectory = Cp2kTrajectoryReader.Read(folder, input);
+        if (trajectory.Frames.Count == 0)
+            return new(folder, "cp2k", DftJobState.Unconverged, $"AIMD: none of {trajectory.Steps} step(s) has a converged SCF", null);
+        var frames = trajectory.Frames.Select(f => WithProvenance(f, f, folder)).ToList();
+        foreach (var f in frames)
+            f.Info.SetExtra("aimd_step", f.Info.SourceStep?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        string reason = $"AIMD: {frames.Count} of {trajectory.Steps} step(s) with a converged SCF" +
+            (trajectory.Unconverged > 0 ? $" ({trajectory.Unconverged} unconverged dropped)" : "") +
+            (trajectory.Warnings.Count > 0 ? "; " + string.Join("; ", trajectory.Warnings) : "");
+        return new(folder, "cp2k", DftJobState.Converged, reason, frames[^1], frames);
     }
 
     // The labels come from the DFT output; where the structure came from comes from the input frame.
@@ -154,4 +220,13 @@ public sealed record DftEngineInputs
 
     /// <summary>CP2K settings (used when <see cref="Vasp"/> is null).</summary>
     public Cp2kSettings? Cp2k { get; init; }
+
+    /// <summary>VASP AIMD settings: when set, each job's INCAR gets the MD overrides of <see cref="Vasp.VaspAimd"/>.</summary>
+    public VaspAimdSettings? VaspAimd { get; init; }
+
+    /// <summary>CP2K AIMD settings: when set, CP2K jobs run NVT molecular dynamics instead of a single point.</summary>
+    public Cp2kMdSettings? Cp2kMd { get; init; }
+
+    /// <summary>single-point or aimd (recorded in each job's record).</summary>
+    public string Kind { get; init; } = "single-point";
 }

@@ -186,7 +186,8 @@ public sealed class SlurmClient
         var result = new Dictionary<string, JobStatus>();
         if (ids.Count == 0)
             return result;
-        string list = string.Join(',', ids);
+        // Array tasks are asked for by their array's id: one short squeue line however many tasks there are.
+        string list = string.Join(',', ids.Select(BaseId).Distinct());
 
         var q = RunWithRetry("squeue", ["-h", "-r", "-o", "%i %T", "-j", list]);
         // squeue exits 1 ("Invalid job id specified") when none of the ids is known any more: all left the queue.
@@ -207,21 +208,22 @@ public sealed class SlurmClient
         var gone = ids.Where(id => !result.ContainsKey(id)).ToList();
         if (gone.Count == 0)
             return result;
-        var s = _runner.Run("sacct", ["-n", "-P", "-X", "-o", "JobID,State,ExitCode", "-j", string.Join(',', gone)], null, _options.CommandTimeout);
+        var s = _runner.Run("sacct", ["-n", "-P", "-X", "-o", "JobID,State,ExitCode", "-j", string.Join(',', gone.Select(BaseId).Distinct())], null, _options.CommandTimeout);
         if (s.ExitCode == 0)
             AddFinished(result, gone, ParseSacct(s.StdOut));
 
-        foreach (string id in gone.Where(id => !result.ContainsKey(id)))
+        // Without an accounting database: scontrol remembers finished jobs for MinJobAge; one call per array.
+        foreach (string baseId in gone.Where(id => !result.ContainsKey(id)).Select(BaseId).Distinct().ToList())
         {
-            var c = _runner.Run("scontrol", ["show", "job", "-o", id], null, _options.CommandTimeout);
-            if (c.ExitCode == 0 && ParseScontrol(c.StdOut) is { } st)
-                AddFinished(result, [id], [st with { JobId = id }]);
+            var c = _runner.Run("scontrol", ["show", "job", "-o", baseId], null, _options.CommandTimeout);
+            if (c.ExitCode == 0)
+                AddFinished(result, gone, ParseScontrolAll(c.StdOut));
         }
 
         gone = ids.Where(id => !result.ContainsKey(id)).ToList();
         if (gone.Count > 0)
         {
-            var j = _runner.Run("sacct", ["-c", "-n", "-P", "-o", "JobID,State,ExitCode", "-j", string.Join(',', gone)], null, _options.CommandTimeout);
+            var j = _runner.Run("sacct", ["-c", "-n", "-P", "-o", "JobID,State,ExitCode", "-j", string.Join(',', gone.Select(BaseId).Distinct())], null, _options.CommandTimeout);
             if (j.ExitCode == 0)
                 AddFinished(result, gone, ParseSacct(j.StdOut));
         }
@@ -281,6 +283,32 @@ public sealed class SlurmClient
             if (f.Length < 3 || f[0].Contains('.', StringComparison.Ordinal))
                 continue;
             yield return FromState(f[0].Trim(), f[1], ParseExitCode(f[2]));
+        }
+    }
+
+    /// <summary>The array's id of an array task id (<c>123_4</c> → <c>123</c>); other ids unchanged.</summary>
+    public static string BaseId(string id)
+    {
+        int u = id.IndexOf('_', StringComparison.Ordinal);
+        return u > 0 ? id[..u] : id;
+    }
+
+    /// <summary>
+    /// Every line of <c>scontrol show job -o</c>; array tasks are keyed <c>ArrayJobId_ArrayTaskId</c> as squeue and
+    /// sacct name them (scontrol's own JobId of a task is a plain number).
+    /// </summary>
+    public static IEnumerable<JobStatus> ParseScontrolAll(string stdout)
+    {
+        foreach (string line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (ParseScontrol(line) is not { } status)
+                continue;
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            string? array = fields.FirstOrDefault(f => f.StartsWith("ArrayJobId=", StringComparison.Ordinal))?["ArrayJobId=".Length..];
+            string? task = fields.FirstOrDefault(f => f.StartsWith("ArrayTaskId=", StringComparison.Ordinal))?["ArrayTaskId=".Length..];
+            if (array is not null && task is not null && task.All(char.IsAsciiDigit))
+                status = status with { JobId = array + "_" + task };
+            yield return status;
         }
     }
 

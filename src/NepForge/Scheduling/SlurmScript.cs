@@ -39,6 +39,9 @@ public sealed record SlurmScriptOptions
 
     /// <summary>The command run in the job folder.</summary>
     public string Command { get; init; } = SlurmScript.Cp2kCommand;
+
+    /// <summary>Write the command's exit code to <c>.exit_code</c> in the job folder when it ends.</summary>
+    public bool RecordExitCode { get; init; }
 }
 
 /// <summary>Writes Slurm batch scripts for job folders (see <c>DftJobs</c>).</summary>
@@ -75,6 +78,11 @@ public static class SlurmScript
             sb.Append("  ").Append(ShellQuote(Path.GetFullPath(f))).Append('\n');
         sb.Append(")\n");
         sb.Append("cd \"${folders[$SLURM_ARRAY_TASK_ID]}\" || exit 1\n");
+        if (options.RecordExitCode)
+        {
+            // From here on each task's output lands in its own folder.
+            sb.Append("exec >\"slurm-${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.out\" 2>\"slurm-${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}.err\"\n");
+        }
         return Body(sb, options);
     }
 
@@ -110,6 +118,13 @@ public static class SlurmScript
     {
         int threads = o.OmpThreads ?? o.CpusPerTask;
         sb.Append("export OMP_NUM_THREADS=").Append(threads.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        if (o.RecordExitCode)
+        {
+            sb.Append("rm -f .exit_code\n");
+            sb.Append("(\n").Append(o.Command.ReplaceLineEndings("\n").TrimEnd('\n')).Append("\n)\n");
+            sb.Append("code=$?\necho $code > .exit_code.tmp && mv .exit_code.tmp .exit_code\nexit $code\n");
+            return sb.ToString();
+        }
         sb.Append(o.Command.ReplaceLineEndings("\n").TrimEnd('\n')).Append('\n');
         return sb.ToString();
     }

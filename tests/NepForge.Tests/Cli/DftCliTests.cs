@@ -65,12 +65,19 @@ public sealed class DftCliTests : IDisposable
         string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
         Assert.Equal(0, _cli.Run("sample", root, "-o", _cli.PathOf("two.xyz"), "--count", "2").Code);
         Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("two.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "cp2k", "--cp2k-cutoff", "150").Code);
-        var (code, _, err) = _cli.Run("dft", "run", _cli.PathOf("jobs"), "-j", "2");
+        var (code, _, err) = _cli.Run("dft", "run", _cli.PathOf("jobs"), "-j", "2", "--poll", "0.5");
         Assert.Equal(0, code);
-        Assert.Contains("2 CP2K job(s) to run", err);
+        Assert.Contains("submitted 2", err);
+        Assert.Contains("done: 2 converged, 0 quarantined", err);
         var (again, _, err2) = _cli.Run("dft", "run", _cli.PathOf("jobs"));
         Assert.Equal(0, again);
-        Assert.Contains("0 CP2K job(s) to run", err2);
+        Assert.DoesNotContain("submitted", err2);
+        Assert.Contains("done: 2 converged", err2);
+        var record = NepForge.Dft.DftJobRecord.Load(Path.Combine(_cli.PathOf("jobs"), "000001"))!;
+        Assert.Equal(1, record.Attempts);
+        Assert.Equal("local", record.Executor);
+        Assert.Contains("in.inp", record.InputHashes.Keys);
+        Assert.True(File.Exists(Path.Combine(_cli.PathOf("jobs"), "000001", "stdout.log")));
         Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz")).Code);
         var frames = ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).ToList();
         Assert.Equal(2, frames.Count);
@@ -95,11 +102,16 @@ public sealed class DftCliTests : IDisposable
         Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("two.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "cp2k", "--cp2k-cutoff", "150").Code);
         var (code, _, err) = _cli.Run("dft", "submit", _cli.PathOf("jobs"), "--wait", "--poll", "0.5");
         Assert.Equal(0, code);
-        Assert.Contains("2 job(s) submitted to Slurm", err);
-        Assert.Contains("2 converged", err);
+        Assert.Contains("submitted 2", err);
+        Assert.Contains("done: 2 converged", err);
+        // Two folders went in as one array; each task's output is in its own folder.
+        var ids = new[] { "000001", "000002" }.Select(f => NepForge.Dft.DftJobRecord.Load(Path.Combine(_cli.PathOf("jobs"), f))!.JobId!).ToList();
+        Assert.Equal(NepForge.Scheduling.SlurmClient.BaseId(ids[0]), NepForge.Scheduling.SlurmClient.BaseId(ids[1]));
+        Assert.EndsWith("_1", ids[1]);
+        Assert.Single(Directory.GetFiles(Path.Combine(_cli.PathOf("jobs"), "000002"), "slurm-*_1.out"));
         var (again, _, err2) = _cli.Run("dft", "submit", _cli.PathOf("jobs"));
         Assert.Equal(0, again);
-        Assert.Contains("0 job(s) submitted", err2);
+        Assert.DoesNotContain("submitted", err2);
         Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz")).Code);
         Assert.Equal(2, ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).Count());
     }
@@ -132,13 +144,15 @@ public sealed class DftCliTests : IDisposable
         string job = Path.Combine(_cli.PathOf("jobs"), "000001");
         string input = Path.Combine(job, "in.inp");
         File.WriteAllText(input, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(input), @"MAX_SCF\s+\d+", "MAX_SCF 3"));
-        Assert.Equal(0, _cli.Run("dft", "run", _cli.PathOf("jobs")).Code);
-        Assert.Equal(NepForge.Dft.DftJobState.Unconverged, NepForge.Dft.DftJobs.Inspect(job).State);
-        for (int i = 0; i < 4 && NepForge.Dft.DftJobs.Inspect(job).State != NepForge.Dft.DftJobState.Converged; i++)
-            Assert.Equal(0, _cli.Run("dft", "run", _cli.PathOf("jobs"), "--retry", "--max-attempts", "6").Code);
+        var (code, _, err) = _cli.Run("dft", "run", _cli.PathOf("jobs"), "--poll", "0.5", "--escalate", "MAX_SCF=60");
+        Assert.Equal(0, code);
+        Assert.Contains("rerun 2/3 with in.inp: MAX_SCF=60", err);
         Assert.Equal(NepForge.Dft.DftJobState.Converged, NepForge.Dft.DftJobs.Inspect(job).State);
-        var steps = File.ReadAllLines(Path.Combine(job, "escalation.log"));
-        Assert.StartsWith("MAX_SCF 3 → 6", steps[0]);
-        Assert.True(File.Exists(Path.Combine(job, "out.log.1")));
+        Assert.Equal("attempt 2: in.inp: MAX_SCF=60", File.ReadAllLines(Path.Combine(job, "escalation.log"))[0]);
+        Assert.Contains("SCF run NOT converged", File.ReadAllText(Path.Combine(job, "attempt-1", "out.log")));
+        var record = NepForge.Dft.DftJobRecord.Load(job)!;
+        Assert.Equal(2, record.Attempts);
+        Assert.StartsWith("unconverged", record.History[0].Outcome);
+        Assert.Equal("converged", record.History[1].Outcome);
     }
 }

@@ -1,0 +1,195 @@
+using System.Globalization;
+using NepForge.IO;
+using NepForge.Structures;
+
+namespace NepForge.Dft.Cp2k;
+
+/// <summary>The labelled frames of a CP2K AIMD run, and what was left out.</summary>
+/// <param name="Frames">One frame per MD step whose SCF converged, in step order.</param>
+/// <param name="Steps">Steps found in the trajectory files (complete ones).</param>
+/// <param name="Unconverged">Steps dropped because their SCF did not converge.</param>
+/// <param name="Warnings">Truncation and mismatches, in words.</param>
+public sealed record Cp2kTrajectory(IReadOnlyList<Frame> Frames, int Steps, int Unconverged, IReadOnlyList<string> Warnings);
+
+/// <summary>
+/// Reads a CP2K MD run written by <see cref="Cp2kMd"/>: positions (Å) and the energy (Ha) from
+/// <c>PROJECT-pos-1.xyz</c>, forces (Ha/bohr) from <c>PROJECT-frc-1.xyz</c>, the electronic stress (GPa) per step
+/// from <c>stress.out</c>, and each step's SCF outcome from the log (in step order). Files cut short give their
+/// complete steps and a warning.
+/// </summary>
+public static class Cp2kTrajectoryReader
+{
+    /// <summary>Reads the run in <paramref name="folder"/>; <paramref name="input"/> gives the cell and provenance.</summary>
+    public static Cp2kTrajectory Read(string folder, Frame input, string logName = Cp2kRunner.DefaultLogName)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        string project = ProjectOf(Path.Combine(folder, Cp2kRunner.DefaultInputName));
+        string posPath = Path.Combine(folder, $"{project}-pos-1.xyz");
+        string frcPath = Path.Combine(folder, $"{project}-frc-1.xyz");
+        var warnings = new List<string>();
+        var pos = ReadXyz(posPath, input, warnings);
+        var frc = File.Exists(frcPath) ? ReadXyz(frcPath, input, warnings) : throw new ParseException(frcPath, 0, null, "no forces trajectory: print MOTION/PRINT/FORCES each MD step");
+        var stress = ReadStresses(Path.Combine(folder, Cp2kInputWriter.StressFile), warnings);
+        var scf = ScfOutcomes(Path.Combine(folder, logName));
+
+        int n = Math.Min(pos.Count, frc.Count);
+        if (stress is not null)
+            n = Math.Min(n, stress.Count);
+        n = Math.Min(n, scf.Count);
+        if (n < Math.Max(pos.Count, frc.Count))
+            warnings.Add($"{folder}: the trajectory files disagree on the step count (pos {pos.Count}, forces {frc.Count}, stress {stress?.Count.ToString(CultureInfo.InvariantCulture) ?? "-"}, SCF {scf.Count}); {n} complete step(s) kept");
+
+        var lattice = input.Lattice ?? throw new ArgumentException("an AIMD frame needs its cell", nameof(input));
+        var frames = new List<Frame>(n);
+        int unconverged = 0;
+        for (int k = 0; k < n; k++)
+        {
+            var (step, energy, positions) = pos[k];
+            if (frc[k].Step != step)
+                throw new ParseException(frcPath, 0, null, $"step {frc[k].Step} of the forces file does not match step {step} of the positions");
+            if (!scf[k])
+            {
+                unconverged++;
+                continue;
+            }
+            var frame = new Frame(input.Elements.ToArray(), positions, lattice)
+            {
+                Energy = energy * Units.HartreeToEv,
+                Forces = frc[k].Values.Select(v => v * Cp2kOutputParser.HartreePerBohrToEvPerAngstrom).ToArray(),
+            };
+            if (stress is not null)
+                frame.Virial = (lattice.Volume / Units.EvPerA3ToGpa) * stress[k];
+            frame.Info = input.Info.Clone();
+            frame.Info.EnergyKind = Cp2kOutputParser.EnergyKind;
+            frame.Info.SourceFile = posPath;
+            frame.Info.SourceIndex = k;
+            frame.Info.SourceStep = step;
+            frames.Add(frame);
+        }
+        return new Cp2kTrajectory(frames, n, unconverged, warnings);
+    }
+
+    static string ProjectOf(string inputPath)
+    {
+        foreach (string line in File.ReadLines(inputPath))
+        {
+            string[] t = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (t.Length >= 2 && (t[0].Equals("PROJECT", StringComparison.OrdinalIgnoreCase) || t[0].Equals("PROJECT_NAME", StringComparison.OrdinalIgnoreCase)))
+                return t[1];
+        }
+        throw new ParseException(inputPath, 0, null, "no GLOBAL/PROJECT line: the trajectory file names are unknown");
+    }
+
+    // Blocks of "N / i = step, time = t, E = e / N atom lines"; a cut-off block at the end is dropped with a warning.
+    static List<(int Step, double Energy, double[] Values)> ReadXyz(string path, Frame input, List<string> warnings)
+    {
+        if (!File.Exists(path))
+            throw new ParseException(path, 0, null, "no trajectory file: CP2K did not write MOTION/PRINT/TRAJECTORY");
+        var blocks = new List<(int, double, double[])>();
+        using var reader = new StreamReader(path);
+        int lineNo = 0;
+        int n = input.AtomCount;
+        while (reader.ReadLine() is { } countLine)
+        {
+            lineNo++;
+            if (countLine.Trim().Length == 0)
+                continue;
+            if (!int.TryParse(countLine.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count != n)
+                throw new ParseException(path, lineNo, null, $"expected the atom count {n}, found \"{countLine.Trim()}\"");
+            string? comment = reader.ReadLine();
+            lineNo++;
+            if (comment is null)
+            {
+                warnings.Add($"{path}:{lineNo}: truncated step");
+                break;
+            }
+            int step = (int)Field(comment, "i =", path, lineNo);
+            double energy = Field(comment, "E =", path, lineNo);
+            var values = new double[3 * n];
+            bool complete = true;
+            for (int a = 0; a < n; a++)
+            {
+                string? line = reader.ReadLine();
+                lineNo++;
+                string[]? cols = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (cols is null || cols.Length < 4)
+                {
+                    complete = false;
+                    break;
+                }
+                if (!string.Equals(cols[0], input.Elements[a].Symbol, StringComparison.OrdinalIgnoreCase))
+                    throw new ParseException(path, lineNo, null, $"atom {a + 1} is {cols[0]} here but {input.Elements[a].Symbol} in structure.xyz");
+                for (int c = 0; c < 3; c++)
+                    values[3 * a + c] = Num(cols[1 + c], path, lineNo);
+            }
+            if (!complete)
+            {
+                warnings.Add($"{path}:{lineNo}: step {step} is cut short (truncated file); kept the {blocks.Count} complete step(s)");
+                break;
+            }
+            blocks.Add((step, energy, values));
+        }
+        return blocks;
+    }
+
+    static double Field(string comment, string key, string path, int line)
+    {
+        int at = comment.IndexOf(key, StringComparison.Ordinal);
+        if (at < 0)
+            throw new ParseException(path, line, null, $"expected \"{key}\" in the step line, found \"{comment.Trim()}\"");
+        string rest = comment[(at + key.Length)..].Trim();
+        int comma = rest.IndexOf(',', StringComparison.Ordinal);
+        return Num(comma < 0 ? rest : rest[..comma], path, line);
+    }
+
+    static double Num(string text, string path, int line) =>
+        double.TryParse(text.Trim().Replace('D', 'E'), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
+            ? v
+            : throw new ParseException(path, line, null, $"expected a number, found \"{text.Trim()}\"");
+
+    // One stress tensor per step; null when the run printed none.
+    static List<Mat3>? ReadStresses(string path, List<string> warnings)
+    {
+        if (!File.Exists(path))
+            return null;
+        var lines = File.ReadAllLines(path);
+        var starts = new List<int>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string t = lines[i].Trim();
+            if (t.StartsWith("STRESS|", StringComparison.Ordinal) && t.EndsWith("stress tensor [GPa]", StringComparison.OrdinalIgnoreCase) && !t.Contains("eigen", StringComparison.OrdinalIgnoreCase))
+                starts.Add(i);
+        }
+        var result = new List<Mat3>(starts.Count);
+        for (int b = 0; b < starts.Count; b++)
+        {
+            int end = b + 1 < starts.Count ? starts[b + 1] : lines.Length;
+            try
+            {
+                if (Cp2kOutputParser.ReadStressGpa(lines[starts[b]..end], path) is { } m)
+                    result.Add(m);
+            }
+            catch (ParseException) when (b == starts.Count - 1)
+            {
+                warnings.Add($"{path}: the last stress tensor is cut short (truncated file)");
+            }
+        }
+        return result;
+    }
+
+    // True/false per SCF in the log, in order: step k's SCF is the k-th outcome line.
+    static List<bool> ScfOutcomes(string logPath)
+    {
+        var result = new List<bool>();
+        if (!File.Exists(logPath))
+            return result;
+        foreach (string line in File.ReadLines(logPath))
+        {
+            if (line.Contains("SCF run converged", StringComparison.Ordinal))
+                result.Add(true);
+            else if (line.Contains("SCF run NOT converged", StringComparison.Ordinal))
+                result.Add(false);
+        }
+        return result;
+    }
+}
