@@ -88,6 +88,8 @@ public sealed class LocalExecutor : IJobExecutor
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start setsid");
         _started[process.Id] = process;
         string start = StartTime(process.Id) ?? "0";
+        // Also written here so that the job can be found at once, before its wrapper has got going.
+        IO.AtomicFile.WriteAllText(Path.Combine(folder, PidFile), string.Create(CultureInfo.InvariantCulture, $"{process.Id} {start}\n"));
         return string.Create(CultureInfo.InvariantCulture, $"local:{process.Id}:{start}");
     }
 
