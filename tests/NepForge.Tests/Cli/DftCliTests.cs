@@ -58,6 +58,74 @@ public sealed class DftCliTests : IDisposable
         Assert.All(frames, f => Assert.NotNull(f.Info.GetExtra("dft_folder")));
     }
 
+    // VASP job folders as `dft prepare` writes them (POTCAR from a library), five Si8 structures.
+    List<string> PreparedVaspJobs(int count)
+    {
+        string si8 = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
+        Assert.Equal(0, _cli.Run("sample", si8, "-o", _cli.PathOf("in.xyz"), "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+        string lib = _cli.PathOf("potcars");
+        Directory.CreateDirectory(Path.Combine(lib, "Si_GW"));
+        File.WriteAllText(Path.Combine(lib, "Si_GW", "POTCAR"), "  PAW_PBE Si_GW 05Dec2008\n 4.0\n parameters from PSCTR are:\n   VRHFIN =Si: s1p3\n   TITEL  = PAW_PBE Si_GW 05Dec2008\n End of Dataset\n");
+        var (code, _, err) = _cli.Run("dft", "prepare", _cli.PathOf("in.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "vasp",
+            "--set", "ENCUT=400", "--set", "NELM=60", "--kspacing", "0.3", "--potcar-dir", lib, "--potcar-map", "Si=Si_GW");
+        Assert.True(code == 0, err);
+        return NepForge.Dft.DftJobs.Find(_cli.PathOf("jobs"));
+    }
+
+    [FixtureFact]
+    public void Vasp_end_to_end_prepared_folders_with_real_outputs_are_classified_and_only_good_ones_collected()
+    {
+        var jobs = PreparedVaspJobs(5);
+        Assert.Equal(5, jobs.Count);
+        Assert.All(jobs, j => Assert.True(File.Exists(Path.Combine(j, "POTCAR")) && File.Exists(Path.Combine(j, "KPOINTS"))));
+        Assert.Contains("Si_GW", File.ReadAllText(Path.Combine(jobs[0], "POTCAR")));
+        // As if VASP had run: converged, electronically unconverged, cut off in the first SCF, crashed, not run.
+        File.Copy(Fixtures.Path("vasp/pymatgen-core/static_silicon/OUTCAR"), Path.Combine(jobs[0], "OUTCAR"));
+        File.Copy(Fixtures.Path("vasp/aiida-vasp/elec-unconverged/OUTCAR"), Path.Combine(jobs[1], "OUTCAR"));
+        File.Copy(Fixtures.Path("vasp/aiida-vasp/unfinished/OUTCAR"), Path.Combine(jobs[2], "OUTCAR"));
+        File.Copy(Fixtures.Path("vasp/custodian/potim/OUTCAR"), Path.Combine(jobs[3], "OUTCAR"));
+        File.WriteAllText(Path.Combine(jobs[3], "vasp.out"), " ZBRENT: fatal error in bracketing\n");
+
+        var (code, output, _) = _cli.Run("dft", "status", _cli.PathOf("jobs"), "--json");
+        Assert.Equal(0, code);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["converged", "unconverged", "incomplete", "crashed", "prepared"], rows.Select(r => r.GetProperty("state").GetString()));
+        Assert.Contains("ZBRENT", rows[3].GetProperty("reason").GetString());
+        var (_, text, _) = _cli.Run("dft", "status", _cli.PathOf("jobs"));
+        Assert.Contains("crashed             1", text);
+
+        Assert.Equal(1, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz")).Code);
+        Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz"), "--max-failed", "0.8").Code);
+        var frame = Assert.Single(ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")));
+        Assert.Equal(-10.645278, frame.Energy);
+        Assert.Equal("si8_aimd_900K", frame.Info.ConfigType); // the provenance of the structure that went in
+        Assert.EndsWith("000001", frame.Info.GetExtra("dft_folder"));
+    }
+
+    [FixtureFact]
+    public void Vasp_unconverged_scf_is_rerun_with_algo_all_through_the_local_executor()
+    {
+        var jobs = PreparedVaspJobs(2);
+        // A stand-in for VASP that only handles the process side: it leaves a real unconverged OUTCAR until the INCAR
+        // asks for ALGO = All, then a real converged one.
+        string conv = Fixtures.Path("vasp/pymatgen-core/static_silicon/OUTCAR");
+        string unconv = Fixtures.Path("vasp/aiida-vasp/elec-unconverged/OUTCAR");
+        string command = $"if grep -qiE '^ *ALGO *= *All' INCAR; then cp '{conv}' OUTCAR; else cp '{unconv}' OUTCAR; fi";
+        var (code, _, err) = _cli.Run("dft", "run", _cli.PathOf("jobs"), "-j", "2", "--poll", "0.2", "--command", command);
+        Assert.True(code == 0, err);
+        Assert.Contains("rerun 2/3 with INCAR: ALGO=All NELM=200", err);
+        Assert.Contains("done: 2 converged, 0 quarantined", err);
+        foreach (string job in jobs)
+        {
+            var incar = NepForge.Dft.Vasp.Incar.Load(Path.Combine(job, "INCAR"));
+            Assert.Equal(("All", "200", "400"), (incar["ALGO"], incar["NELM"], incar["ENCUT"]));
+            Assert.True(File.Exists(Path.Combine(job, "attempt-1", "OUTCAR")));
+            Assert.Equal(2, NepForge.Dft.DftJobRecord.Load(job)!.Attempts);
+        }
+        Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz")).Code);
+        Assert.Equal(2, ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).Count());
+    }
+
     [Cp2kFact]
     public void Cp2k_prepare_run_status_collect_end_to_end_and_rerun_is_idempotent()
     {
