@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The quickstart: build nepforge and run phase-1 data handling on a real CP2K AIMD trajectory
 # (examples/si8-aimd/si8_aimd.xyz): inspect and validate, subsample, write POSCARs and read them back, perturb the
-# cells and atoms for new DFT single points (with a minimum-distance guard), filter, split train/test.
+# cells and atoms for new DFT single points (with a minimum-distance guard), label them with real CP2K single points
+# through the local executor (job folders, retries, convergence checks), collect, filter, split train/test.
 # Output goes to ./quickstart-out (or $1).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +18,14 @@ nf convert "$out/sampled.xyz" -o "$out/poscars/"
 nf convert "$out/poscars" -o "$out/from-poscars.xyz"
 nf validate "$traj"
 nf perturb "$out/sampled.xyz" -o "$out/perturbed/" --count 3 --cell 0.06 --disp 0.1 --min-ratio 0.7 --seed 42
-nf filter "$out/sampled.xyz" -o "$out/filtered.xyz" --rejected "$out/rejected.xyz" --max-force 2.5 --min-ratio 0.7
+nf perturb "$out/sampled.xyz" -o "$out/perturbed.xyz" --count 1 --cell 0.03 --disp 0.05 --min-ratio 0.7 --seed 7
+nf sample "$out/perturbed.xyz" -o "$out/to-label.xyz" --count 4
+nf dft prepare "$out/to-label.xyz" -o "$out/jobs" --engine cp2k --cp2k-cutoff 150
+nf dft run "$out/jobs" -j 2 --poll 1
+nf dft status "$out/jobs"
+nf dft collect "$out/jobs" -o "$out/labelled.xyz"
+nf merge "$out/sampled.xyz" "$out/labelled.xyz" -o "$out/dataset.xyz"
+nf filter "$out/dataset.xyz" -o "$out/filtered.xyz" --rejected "$out/rejected.xyz" --max-force 2.5 --min-ratio 0.7
 nf split "$out/filtered.xyz" --test 0.2 --seed 1 -o "$out"
 nf info "$out/train.xyz" "$out/test.xyz"
-echo "quickstart: done; see $out (train.xyz, test.xyz, poscars/POSCAR-*, perturbed/POSCAR-* ready for DFT)"
+echo "quickstart: done; see $out (train.xyz, test.xyz, jobs/ with the CP2K runs, labelled.xyz, poscars/POSCAR-*, perturbed/POSCAR-* ready for VASP)"
