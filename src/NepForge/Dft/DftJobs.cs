@@ -132,6 +132,22 @@ public static class DftJobs
         };
         string reason = state == DftJobState.Prepared ? "inputs written, not run yet" : r.Reason;
         var frame = state == DftJobState.Converged && r.Frame is { } f ? WithProvenance(f, input, folder) : null;
+        if (frame is not null && IsVaspMd(folder))
+        {
+            // An AIMD: every ionic step whose electronic loop converged, each with its own step number.
+            var extractor = new VaspExtractor(new VaspExtractOptions { ConfigTypeFromFolder = false, Source = VaspSourceKind.Auto });
+            var steps = extractor.Extract([folder]).Select(step =>
+            {
+                var labelled = WithProvenance(step, input, folder);
+                labelled.Info.SourceFile = step.Info.SourceFile;
+                labelled.Info.SourceIndex = step.Info.SourceIndex;
+                labelled.Info.SourceStep = step.Info.SourceStep;
+                return labelled;
+            }).ToList();
+            var summary = extractor.Files.FirstOrDefault();
+            string dropped = summary is { Unconverged: > 0 } ? $" ({summary.Unconverged} unconverged dropped)" : "";
+            return new(folder, "vasp", state, $"AIMD: {steps.Count} step(s) with a converged SCF{dropped}; {reason}", steps.Count > 0 ? steps[^1] : frame, steps);
+        }
         return new(folder, "vasp", state, reason, frame);
     }
 
@@ -166,6 +182,13 @@ public static class DftJobs
         {
             return new(folder, "cp2k", DftJobState.Crashed, e.Message, null);
         }
+    }
+
+    // IBRION = 0 in the folder's INCAR: molecular dynamics.
+    static bool IsVaspMd(string folder)
+    {
+        string incar = Path.Combine(folder, "INCAR");
+        return File.Exists(incar) && Incar.Load(incar)["IBRION"]?.Trim() == "0";
     }
 
     // An AIMD run: the log decides whether it ended; steps whose SCF did not converge are dropped, not the run.

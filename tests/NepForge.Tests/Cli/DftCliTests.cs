@@ -103,6 +103,27 @@ public sealed class DftCliTests : IDisposable
     }
 
     [FixtureFact]
+    public void Vasp_aimd_folders_get_md_inputs_and_collect_every_converged_step()
+    {
+        string si8 = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
+        Assert.Equal(0, _cli.Run("sample", si8, "-o", _cli.PathOf("one.xyz"), "--count", "1").Code);
+        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("one.xyz"), "-o", _cli.PathOf("md"), "--engine", "vasp", "--set", "ENCUT=300",
+            "--aimd", "--temperature", "600", "--steps", "50", "--timestep", "2").Code);
+        string job = Path.Combine(_cli.PathOf("md"), "000001");
+        var incar = NepForge.Dft.Vasp.Incar.Load(Path.Combine(job, "INCAR"));
+        Assert.Equal(("0", "50", "2", "600", "600", "2"), (incar["IBRION"], incar["NSW"], incar["POTIM"], incar["TEBEG"], incar["TEEND"], incar["MDALGO"]));
+        Assert.Equal("aimd", NepForge.Dft.DftJobRecord.Load(job)!.Kind);
+        // As if VASP had run the MD: a real 3-step AIMD OUTCAR.
+        File.Copy(Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md"), Path.Combine(job, "OUTCAR"));
+        Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("md"), "-o", _cli.PathOf("md.xyz")).Code);
+        var frames = ExtXyzReader.ReadFrames(_cli.PathOf("md.xyz")).ToList();
+        Assert.True(frames.Count > 1, $"only {frames.Count} frame(s) collected from the AIMD");
+        Assert.Equal(-28.46658469, frames[^1].Energy);
+        Assert.Equal(frames.Count, frames.Select(f => f.Info.SourceIndex).Distinct().Count());
+        Assert.All(frames, f => Assert.Equal("si8_aimd_900K", f.Info.ConfigType));
+    }
+
+    [FixtureFact]
     public void Vasp_unconverged_scf_is_rerun_with_algo_all_through_the_local_executor()
     {
         var jobs = PreparedVaspJobs(2);
