@@ -39,7 +39,8 @@ public sealed class CliContext(TextWriter output, TextWriter error)
             return UsageError;
         }
         catch (Exception e) when (e is ParseException or IOException or UnauthorizedAccessException or ArgumentException
-                                      or InvalidOperationException or FormatException or KeyNotFoundException or NepForge.Scheduling.SlurmException)
+                                      or InvalidOperationException or FormatException or KeyNotFoundException or NepForge.Scheduling.SlurmException
+                                      or NepForge.Workflow.WorkflowException)
         {
             Error.WriteLine($"nepforge: error: {e.Message}");
             return Failure;

@@ -26,6 +26,9 @@ public static class NepForgeCommand
             BuildCommand.Create(cli),
             RdfCommand.Create(cli),
             DftCommand.Create(cli),
+            WorkflowCommands.Init(cli),
+            WorkflowCommands.Run(cli),
+            WorkflowCommands.Status(cli),
         };
         return root;
     }

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Text.Json;
+using NepForge.Dft;
+using NepForge.IO;
+using NepForge.Workflow;
+
+namespace NepForge.Cli.Commands;
+
+/// <summary><c>nepforge init</c>, <c>nepforge run</c>, <c>nepforge status</c>: the workflow file.</summary>
+static class WorkflowCommands
+{
+    public static Command Init(CliContext cli)
+    {
+        var kind = new Option<string>("--case") { Description = $"Which starting file: {string.Join(", ", WorkflowTemplates.Cases.Keys)}", DefaultValueFactory = _ => "cp2k" };
+        var output = new Option<string>("--output", "-o") { Description = "The workflow file to write", DefaultValueFactory = _ => "workflow.yaml", HelpName = "FILE" };
+        var command = new Command("init", "Write a commented workflow file to start from (phase 1 on CP2K here, or VASP on Slurm)") { kind, output };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            string name = r.GetValue(kind)!;
+            if (!WorkflowTemplates.Cases.TryGetValue(name, out string? text))
+                throw new UsageException($"--case {name}: use one of {string.Join(", ", WorkflowTemplates.Cases.Keys)}");
+            string path = r.GetValue(output)!;
+            if (File.Exists(path))
+                throw new UsageException($"{path} exists; not overwriting it");
+            AtomicFile.WriteAllText(path, text);
+            cli.Note($"init: wrote {path} ({name}); edit it, then `nepforge run {path}`");
+            return CliContext.Success;
+        }));
+        return command;
+    }
+
+    public static Command Run(CliContext cli)
+    {
+        var file = new Argument<string>("workflow") { Description = "The workflow file (YAML)" };
+        var check = new Option<bool>("--check") { Description = "Validate the file and show the stages, run nothing" };
+        var command = new Command("run", "Run a workflow file stage by stage (00.aimd, 01.extract, 02.sample, 03.perturb, 04.label, 05.collect), resumably: run it again after a crash or kill -9 and finished work is kept, submitted jobs are re-attached") { file, check };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            var spec = Load(r.GetValue(file)!);
+            var runner = new WorkflowRunner(spec, cli.Note);
+            if (r.GetValue(check))
+            {
+                cli.Out.WriteLine($"{spec.File}: valid; stages: {string.Join(" → ", WorkflowRunner.Folders.Where(f => runner.IsEnabled(f.Stage)).Select(f => f.Folder))}; work folder {spec.WorkDir}");
+                return CliContext.Success;
+            }
+            string train = runner.Run();
+            cli.Note($"run: done; training set {train}");
+            return CliContext.Success;
+        }));
+        return command;
+    }
+
+    public static Command Status(CliContext cli)
+    {
+        var file = new Argument<string>("workflow") { Description = "The workflow file (YAML)" };
+        var json = new Option<bool>("--json") { Description = "One JSON object with every stage" };
+        var command = new Command("status", "Where a workflow stands: stages, DFT jobs by state, failures with reasons, dataset sizes, the last error") { file, json };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            var spec = Load(r.GetValue(file)!);
+            var state = WorkflowState.Load(spec.WorkDir);
+            var runner = new WorkflowRunner(spec);
+            var rows = new List<Dictionary<string, object?>>();
+            foreach (var (stage, folder) in WorkflowRunner.Folders.Where(f => runner.IsEnabled(f.Stage)))
+            {
+                var record = state.Stages.GetValueOrDefault(stage);
+                var jobs = stage is "aimd" or "label" ? WorkflowRunner.JobCounts(runner.FolderOf(stage)) : new Dictionary<DftJobState, int>();
+                rows.Add(new Dictionary<string, object?>
+                {
+                    ["stage"] = folder,
+                    ["status"] = record?.Status ?? "pending",
+                    ["summary"] = record?.Summary,
+                    ["error"] = record?.Error,
+                    ["jobs"] = jobs.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value),
+                });
+            }
+            string train = Path.Combine(spec.WorkDir, spec.Collect.Output);
+            long frames = WorkflowRunner.CountFrames(train);
+            if (r.GetValue(json))
+            {
+                cli.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["workflow"] = spec.File, ["stages"] = rows, ["train_frames"] = frames }));
+                return CliContext.Success;
+            }
+            foreach (var row in rows)
+            {
+                var jobs = (Dictionary<string, int>)row["jobs"]!;
+                string jobText = jobs.Count == 0 ? "" : " [jobs: " + string.Join(", ", jobs.Select(kv => $"{kv.Value} {kv.Key}")) + "]";
+                cli.Out.WriteLine($"{row["stage"],-11} {row["status"],-8} {row["summary"]}{jobText}");
+                if (row["error"] is string error)
+                    cli.Out.WriteLine($"            error: {error}");
+            }
+            cli.Out.WriteLine($"{spec.Collect.Output}: {frames} frame(s)");
+            return CliContext.Success;
+        }));
+        return command;
+    }
+
+    static WorkflowSpec Load(string path)
+    {
+        try
+        {
+            return WorkflowParser.Load(path);
+        }
+        catch (WorkflowException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+using NepForge.Dft;
+
+namespace NepForge.Workflow;
+
+/// <summary>
+/// Reads and validates a workflow file in one place, before anything runs: unknown keys, wrong types, missing
+/// files and stage combinations that cannot work are errors naming the file, line and key path.
+/// </summary>
+public static class WorkflowParser
+{
+    /// <summary>Stage keys in the order they run.</summary>
+    public static IReadOnlyList<string> StageOrder { get; } = ["aimd", "extract", "sample", "perturb", "label", "collect"];
+
+    /// <summary>Reads <paramref name="path"/>.</summary>
+    public static WorkflowSpec Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new WorkflowException($"{path}: no such workflow file (`nepforge init` writes one)");
+        return Parse(File.ReadAllText(path), Path.GetFullPath(path));
+    }
+
+    /// <summary>Parses the text of <paramref name="file"/> (paths in it are relative to the file's folder).</summary>
+    public static WorkflowSpec Parse(string text, string file)
+    {
+        var root = YamlNode.Parse(text, file);
+        root.AllowOnly("name", "workdir", "engine", "executor", "stages", "active_learning");
+        string baseDir = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        if (root.Get("active_learning") is { } al)
+            throw al.Error("the active-learning loop is not in this version's workflow runner yet; run its steps with `nepforge nep …`, `nepforge select` and `nepforge dft …`");
+
+        var engineNode = root.Required("engine");
+        var engine = ParseEngine(engineNode, baseDir);
+        var executor = root.Get("executor") is { } ex ? ParseExecutor(ex, baseDir) : new ExecutorSpec();
+        var stages = root.Required("stages");
+        stages.AllowOnly([.. StageOrder]);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        string engineText = engineNode.Canonical();
+        foreach (string key in StageOrder)
+            settings[key] = stages.Get(key)?.Canonical() ?? "";
+        settings["aimd"] += "|" + engineText;
+        settings["label"] += "|" + engineText;
+
+        var spec = new WorkflowSpec
+        {
+            File = Path.GetFullPath(file),
+            WorkDir = root.Get("workdir") is { } w ? Resolve(baseDir, w.String()) : baseDir,
+            Engine = engine,
+            Executor = executor,
+            Aimd = stages.Get("aimd") is { } a ? ParseAimd(a, baseDir) : null,
+            Extract = stages.Get("extract") is { } e ? ParseExtract(e, baseDir) : new ExtractSpec(),
+            Sample = stages.Get("sample") is { } s ? ParseSample(s) : null,
+            Perturb = stages.Get("perturb") is { } p ? ParsePerturb(p) : null,
+            Label = stages.Get("label") is { } l ? ParseLabel(l) : null,
+            Collect = stages.Get("collect") is { } c ? ParseCollect(c) : new CollectSpec(),
+            StageSettings = settings,
+        };
+
+        // Combinations that cannot work.
+        if (spec.Aimd is null && spec.Extract.From.Count == 0)
+            throw stages.Error("nothing to start from: give stages.aimd (structures to run) or stages.extract.from (existing outputs)");
+        if (spec.Perturb is not null && spec.Label is null)
+            throw stages.Required("perturb").Error("perturbed structures have no labels: add stages.label to run DFT on them");
+        if (spec.Engine.Kind == "vasp" && spec.Engine.Command is null && (spec.Aimd is not null || spec.Label is not null))
+            throw engineNode.Error("VASP jobs need engine.command (e.g. \"mpirun -np 32 vasp_std > vasp.out\")");
+        if (spec.Engine.Kind == "vasp" && spec.Aimd is not null && spec.Engine.AimdIncar is null && spec.Engine.Incar is null)
+            throw engineNode.Error("a VASP AIMD needs engine.aimd_incar (or engine.incar)");
+        return spec;
+    }
+
+    static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path));
+
+    static string ExistingFile(YamlNode node, string baseDir)
+    {
+        string path = Resolve(baseDir, node.String());
+        if (!File.Exists(path))
+            throw node.Error($"no such file: {path}");
+        return path;
+    }
+
+    static EngineSpec ParseEngine(YamlNode n, string baseDir)
+    {
+        n.AllowOnly("kind", "cp2k_cutoff", "cp2k_template", "incar", "aimd_incar", "kspacing", "potcar_dir", "potcar_map", "command");
+        string kind = n.Required("kind").String().ToLowerInvariant();
+        if (kind is not ("cp2k" or "vasp"))
+            throw n.Required("kind").Error($"expected cp2k or vasp, found '{kind}'");
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (n.Get("potcar_map") is { } pm)
+        {
+            foreach (var (key, value) in pm.Entries())
+                map[key] = value.String();
+        }
+        string? potcarDir = n.Get("potcar_dir") is { } pd ? Resolve(baseDir, pd.String()) : null;
+        if (potcarDir is not null && !Directory.Exists(potcarDir))
+            throw n.Required("potcar_dir").Error($"no such folder: {potcarDir}");
+        if (kind == "cp2k")
+        {
+            foreach (string vaspOnly in new[] { "incar", "aimd_incar", "kspacing", "potcar_dir", "potcar_map" })
+            {
+                if (n.Get(vaspOnly) is { } v)
+                    throw v.Error("a VASP setting, but engine.kind is cp2k");
+            }
+        }
+        return new EngineSpec
+        {
+            Kind = kind,
+            Cp2kCutoff = n.Get("cp2k_cutoff")?.Number(),
+            Cp2kTemplate = n.Get("cp2k_template") is { } t ? ExistingFile(t, baseDir) : null,
+            Incar = n.Get("incar") is { } i ? ExistingFile(i, baseDir) : null,
+            AimdIncar = n.Get("aimd_incar") is { } ai ? ExistingFile(ai, baseDir) : null,
+            Kspacing = n.Get("kspacing")?.Number(),
+            PotcarDir = potcarDir,
+            PotcarMap = map,
+            Command = n.Get("command")?.String(),
+        };
+    }
+
+    static ExecutorSpec ParseExecutor(YamlNode n, string baseDir)
+    {
+        n.AllowOnly("kind", "parallel", "timeout", "partition", "time", "template", "array_max", "ntasks", "cpus_per_task", "poll");
+        string kind = n.Get("kind")?.String().ToLowerInvariant() ?? "local";
+        if (kind is not ("local" or "slurm"))
+            throw n.Required("kind").Error($"expected local or slurm, found '{kind}'");
+        var spec = new ExecutorSpec
+        {
+            Kind = kind,
+            Parallel = n.Get("parallel")?.Int() ?? 1,
+            Timeout = n.Get("timeout")?.Number(),
+            Partition = n.Get("partition")?.String(),
+            TimeMinutes = n.Get("time")?.Int(),
+            Template = n.Get("template") is { } t ? ExistingFile(t, baseDir) : null,
+            ArrayMax = n.Get("array_max")?.Int() ?? 0,
+            Ntasks = n.Get("ntasks")?.Int() ?? 1,
+            CpusPerTask = n.Get("cpus_per_task")?.Int() ?? 1,
+            Poll = n.Get("poll")?.Number() ?? 5,
+        };
+        if (spec.Parallel < 1)
+            throw n.Required("parallel").Error("must be ≥ 1");
+        return spec;
+    }
+
+    static AimdSpec ParseAimd(YamlNode n, string baseDir)
+    {
+        n.AllowOnly("structures", "temperatures", "steps", "timestep", "seed", "ensemble");
+        var temps = n.Required("temperatures").Items().Select(t =>
+        {
+            double v = t.Number();
+            return v > 0 ? v : throw t.Error("temperatures must be > 0 K");
+        }).ToList();
+        int steps = n.Required("steps").Int();
+        if (steps < 1)
+            throw n.Required("steps").Error("must be ≥ 1");
+        return new AimdSpec
+        {
+            Structures = ExistingFile(n.Required("structures"), baseDir),
+            Temperatures = temps,
+            Steps = steps,
+            Timestep = n.Get("timestep")?.Number() ?? 1.0,
+            Seed = n.Get("seed")?.Int() ?? 1,
+            Ensemble = n.Get("ensemble")?.String() ?? "nvt",
+        };
+    }
+
+    static ExtractSpec ParseExtract(YamlNode n, string baseDir)
+    {
+        n.AllowOnly("from", "skip_first");
+        var from = n.Get("from")?.Items().Select(i =>
+        {
+            string p = Resolve(baseDir, i.String());
+            return File.Exists(p) || Directory.Exists(p) ? p : throw i.Error($"no such file or folder: {p}");
+        }).ToList() ?? [];
+        return new ExtractSpec { From = from, SkipFirst = n.Get("skip_first")?.Int() ?? 0 };
+    }
+
+    static SampleSpec ParseSample(YamlNode n)
+    {
+        n.AllowOnly("every", "count", "random", "seed");
+        var spec = new SampleSpec { Every = n.Get("every")?.Int(), Count = n.Get("count")?.Int(), Random = n.Get("random")?.Int(), Seed = n.Get("seed")?.Int() ?? 1 };
+        int given = new[] { spec.Every, spec.Count, spec.Random }.Count(v => v is not null);
+        if (given != 1)
+            throw n.Error("give exactly one of every, count, random");
+        if ((spec.Every ?? spec.Count ?? spec.Random) < 1)
+            throw n.Error("the sampling number must be ≥ 1");
+        return spec;
+    }
+
+    static PerturbSpec ParsePerturb(YamlNode n)
+    {
+        n.AllowOnly("count", "cell", "disp", "min_ratio", "seed", "include_sampled");
+        var spec = new PerturbSpec
+        {
+            Count = n.Get("count")?.Int() ?? 3,
+            Cell = n.Get("cell")?.Number() ?? 0.03,
+            Disp = n.Get("disp")?.Number() ?? 0.1,
+            MinRatio = n.Get("min_ratio")?.Number() ?? 0.7,
+            Seed = n.Get("seed")?.Int() ?? 1,
+            IncludeSampled = n.Get("include_sampled")?.Bool() ?? true,
+        };
+        if (spec.Count < 0)
+            throw n.Required("count").Error("must be ≥ 0");
+        if (spec.Cell is < 0 or >= 0.5)
+            throw n.Required("cell").Error("a strain amplitude in [0, 0.5), e.g. 0.06 for ±6 %");
+        return spec;
+    }
+
+    static LabelSpec ParseLabel(YamlNode n)
+    {
+        n.AllowOnly("max_attempts", "max_failed", "escalate");
+        var escalate = n.Get("escalate")?.Items().Select(i =>
+        {
+            try
+            {
+                return EscalationStep.Parse(i.String()).ToString();
+            }
+            catch (FormatException e)
+            {
+                throw i.Error(e.Message);
+            }
+        }).ToList();
+        var spec = new LabelSpec { MaxAttempts = n.Get("max_attempts")?.Int() ?? 3, MaxFailed = n.Get("max_failed")?.Number() ?? 0.2, Escalate = escalate };
+        if (spec.MaxAttempts < 1)
+            throw n.Required("max_attempts").Error("must be ≥ 1");
+        return spec;
+    }
+
+    static CollectSpec ParseCollect(YamlNode n)
+    {
+        n.AllowOnly("output");
+        return new CollectSpec { Output = n.Get("output")?.String() ?? "train.xyz" };
+    }
+}

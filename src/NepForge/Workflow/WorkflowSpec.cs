@@ -1,0 +1,193 @@
+namespace NepForge.Workflow;
+
+/// <summary>The DFT engine of a workflow, with its inputs.</summary>
+public sealed record EngineSpec
+{
+    /// <summary>cp2k or vasp.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>CP2K: plane-wave cutoff, Ry.</summary>
+    public double? Cp2kCutoff { get; init; }
+
+    /// <summary>CP2K: a template input (single points).</summary>
+    public string? Cp2kTemplate { get; init; }
+
+    /// <summary>VASP: INCAR template of the single points.</summary>
+    public string? Incar { get; init; }
+
+    /// <summary>VASP: INCAR template of the AIMD (default: <see cref="Incar"/>).</summary>
+    public string? AimdIncar { get; init; }
+
+    /// <summary>VASP: KSPACING for the Γ-centred mesh (Å⁻¹); Γ only when null.</summary>
+    public double? Kspacing { get; init; }
+
+    /// <summary>VASP: POTCAR library folder.</summary>
+    public string? PotcarDir { get; init; }
+
+    /// <summary>VASP: element → setup.</summary>
+    public IReadOnlyDictionary<string, string> PotcarMap { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What each job runs (VASP: required; CP2K: cp2k.psmp by default).</summary>
+    public string? Command { get; init; }
+}
+
+/// <summary>Where jobs run.</summary>
+public sealed record ExecutorSpec
+{
+    /// <summary>local or slurm.</summary>
+    public string Kind { get; init; } = "local";
+
+    /// <summary>Local: jobs at once.</summary>
+    public int Parallel { get; init; } = 1;
+
+    /// <summary>Local: seconds per job.</summary>
+    public double? Timeout { get; init; }
+
+    /// <summary>Slurm partition.</summary>
+    public string? Partition { get; init; }
+
+    /// <summary>Slurm time limit, minutes.</summary>
+    public int? TimeMinutes { get; init; }
+
+    /// <summary>File with the cluster's #SBATCH/module lines.</summary>
+    public string? Template { get; init; }
+
+    /// <summary>Slurm array throttle (%max); 0 = none.</summary>
+    public int ArrayMax { get; init; }
+
+    /// <summary>Slurm --ntasks.</summary>
+    public int Ntasks { get; init; } = 1;
+
+    /// <summary>Slurm --cpus-per-task.</summary>
+    public int CpusPerTask { get; init; } = 1;
+
+    /// <summary>Seconds between polls.</summary>
+    public double Poll { get; init; } = 5;
+}
+
+/// <summary>AIMD of the starting structures at each temperature.</summary>
+public sealed record AimdSpec
+{
+    /// <summary>Starting structures (any format NepForge reads).</summary>
+    public required string Structures { get; init; }
+
+    /// <summary>Temperatures, K: one run per structure and temperature.</summary>
+    public required IReadOnlyList<double> Temperatures { get; init; }
+
+    /// <summary>MD steps.</summary>
+    public required int Steps { get; init; }
+
+    /// <summary>Time step, fs.</summary>
+    public double Timestep { get; init; } = 1.0;
+
+    /// <summary>Seed of the initial velocities (CP2K).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>VASP ensemble (nvt, nvt-langevin, nve, npt).</summary>
+    public string Ensemble { get; init; } = "nvt";
+}
+
+/// <summary>Frames from existing outputs (OUTCAR, vasprun.xml, extxyz…) when there is no aimd stage, or in addition.</summary>
+public sealed record ExtractSpec
+{
+    /// <summary>Files or folders to read.</summary>
+    public IReadOnlyList<string> From { get; init; } = [];
+
+    /// <summary>Drop the first N frames of each AIMD run (equilibration).</summary>
+    public int SkipFirst { get; init; }
+}
+
+/// <summary>Subsampling.</summary>
+public sealed record SampleSpec
+{
+    /// <summary>Keep every N-th frame.</summary>
+    public int? Every { get; init; }
+
+    /// <summary>Keep this many, evenly spaced.</summary>
+    public int? Count { get; init; }
+
+    /// <summary>Keep this many at random (with <see cref="Seed"/>).</summary>
+    public int? Random { get; init; }
+
+    /// <summary>Seed of <see cref="Random"/>.</summary>
+    public int Seed { get; init; } = 1;
+}
+
+/// <summary>Cell perturbation and atom displacement.</summary>
+public sealed record PerturbSpec
+{
+    /// <summary>Perturbed copies per sampled frame.</summary>
+    public int Count { get; init; } = 3;
+
+    /// <summary>Strain amplitude (0.06 = ±6 %).</summary>
+    public double Cell { get; init; } = 0.03;
+
+    /// <summary>Displacement amplitude, Å.</summary>
+    public double Disp { get; init; } = 0.1;
+
+    /// <summary>Minimum pair distance as a fraction of the covalent radii sum.</summary>
+    public double? MinRatio { get; init; } = 0.7;
+
+    /// <summary>Seed.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Label the sampled frames themselves too (with the single-point settings).</summary>
+    public bool IncludeSampled { get; init; } = true;
+}
+
+/// <summary>DFT single points.</summary>
+public sealed record LabelSpec
+{
+    /// <summary>Runs per job before quarantine.</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>Stop when more than this fraction of finished jobs is quarantined.</summary>
+    public double MaxFailed { get; init; } = 0.2;
+
+    /// <summary>Escalation ladder (KEY=VALUE … per rung); null = the engine's default.</summary>
+    public IReadOnlyList<string>? Escalate { get; init; }
+}
+
+/// <summary>The training set.</summary>
+public sealed record CollectSpec
+{
+    /// <summary>Output file name, in the collect stage's folder (and copied beside the workflow file).</summary>
+    public string Output { get; init; } = "train.xyz";
+}
+
+/// <summary>A parsed and validated workflow file.</summary>
+public sealed record WorkflowSpec
+{
+    /// <summary>The workflow file.</summary>
+    public required string File { get; init; }
+
+    /// <summary>Folder of the stage folders and the state (default: the file's folder).</summary>
+    public required string WorkDir { get; init; }
+
+    /// <summary>Engine.</summary>
+    public required EngineSpec Engine { get; init; }
+
+    /// <summary>Executor.</summary>
+    public required ExecutorSpec Executor { get; init; }
+
+    /// <summary>AIMD stage, if any.</summary>
+    public AimdSpec? Aimd { get; init; }
+
+    /// <summary>Extract stage (always present: it gathers the AIMD frames or reads <see cref="ExtractSpec.From"/>).</summary>
+    public ExtractSpec Extract { get; init; } = new();
+
+    /// <summary>Sample stage, if any.</summary>
+    public SampleSpec? Sample { get; init; }
+
+    /// <summary>Perturb stage, if any.</summary>
+    public PerturbSpec? Perturb { get; init; }
+
+    /// <summary>Label stage, if any.</summary>
+    public LabelSpec? Label { get; init; }
+
+    /// <summary>Collect stage.</summary>
+    public CollectSpec Collect { get; init; } = new();
+
+    /// <summary>Canonical text of each stage's settings (with the engine/executor where they matter), for fingerprints.</summary>
+    public IReadOnlyDictionary<string, string> StageSettings { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using NepForge.Dft;
+using NepForge.Dft.Cp2k;
+using NepForge.Dft.Vasp;
+using NepForge.Formats.ExtXyz;
+using NepForge.Formats.Vasp;
+using NepForge.Sampling;
+using NepForge.Scheduling;
+using NepForge.Structures;
+
+namespace NepForge.Workflow;
+
+/// <summary>What each stage does, through the library calls behind the CLI verbs. Each writes its output atomically.</summary>
+sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<string> log, CancellationToken cancellationToken)
+{
+    /// <summary>The AIMD frames (converged steps), written by the aimd stage.</summary>
+    public const string AimdFrames = "frames.xyz";
+
+    /// <summary>The files a stage reads (their content goes into its fingerprint).</summary>
+    public static IReadOnlyList<string> InputsOf(string stage, WorkflowSpec spec, WorkflowRunner runner) => stage switch
+    {
+        "aimd" => [spec.Aimd!.Structures, .. Templates(spec)],
+        "extract" => [.. spec.Aimd is null ? [] : new[] { Path.Combine(runner.FolderOf("aimd"), AimdFrames) }, .. spec.Extract.From],
+        "sample" => [Path.Combine(runner.FolderOf("extract"), "frames.xyz")],
+        "perturb" => [SampledOrFrames(spec, runner)],
+        "label" => [LabelInput(spec, runner), .. Templates(spec)],
+        "collect" => [spec.Label is not null ? Path.Combine(runner.FolderOf("label"), "labelled.xyz") : SampledOrFrames(spec, runner)],
+        _ => [],
+    };
+
+    static IEnumerable<string> Templates(WorkflowSpec spec) =>
+        new[] { spec.Engine.Cp2kTemplate, spec.Engine.Incar, spec.Engine.AimdIncar, spec.Executor.Template }.OfType<string>();
+
+    static string SampledOrFrames(WorkflowSpec spec, WorkflowRunner runner) =>
+        spec.Sample is not null ? Path.Combine(runner.FolderOf("sample"), "sampled.xyz") : Path.Combine(runner.FolderOf("extract"), "frames.xyz");
+
+    static string LabelInput(WorkflowSpec spec, WorkflowRunner runner) =>
+        spec.Perturb is not null ? Path.Combine(runner.FolderOf("perturb"), "to-label.xyz") : SampledOrFrames(spec, runner);
+
+    public string Run(string stage, string dir) => stage switch
+    {
+        "aimd" => Aimd(dir),
+        "extract" => Extract(dir),
+        "sample" => Sample(dir),
+        "perturb" => Perturb(dir),
+        "label" => Label(dir),
+        "collect" => Collect(dir),
+        _ => throw new InvalidOperationException($"unknown stage {stage}"),
+    };
+
+    string Aimd(string dir)
+    {
+        var a = spec.Aimd!;
+        var frames = WorkflowRunner.Read(a.Structures).ToList();
+        foreach (double t in a.Temperatures)
+        {
+            string tdir = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"{t:0.##}K"));
+            var inputs = spec.Engine.Kind == "cp2k"
+                ? new DftEngineInputs
+                {
+                    Cp2k = Cp2kSettings(),
+                    Cp2kMd = new Cp2kMdSettings { Temperature = t, Steps = a.Steps, TimeStepFs = a.Timestep, Seed = a.Seed },
+                    Kind = "aimd",
+                }
+                : new DftEngineInputs
+                {
+                    Vasp = VaspInputs(spec.Engine.AimdIncar ?? spec.Engine.Incar),
+                    VaspAimd = new VaspAimdSettings { Temperature = t, Steps = a.Steps, TimeStepFs = a.Timestep, Ensemble = Ensemble(a.Ensemble) },
+                    Kind = "aimd",
+                };
+            var tagged = frames.Select(f =>
+            {
+                var c = f.Clone();
+                c.Info.ConfigType = string.Create(CultureInfo.InvariantCulture, $"{f.Info.ConfigType ?? f.Formula}_aimd_{t:0.##}K");
+                return c;
+            });
+            DftJobs.Prepare(tagged, tdir, inputs);
+        }
+        var summary = RunJobs(dir, new LabelSpec());
+        var labelled = DftJobs.Find(dir).Select(DftJobs.Describe).Where(s => s.State == DftJobState.Converged).SelectMany(s => s.Labelled).ToList();
+        long n = ExtXyzWriter.WriteFile(Path.Combine(dir, AimdFrames), labelled);
+        return $"{summary.Converged} AIMD run(s), {summary.Quarantined} quarantined, {n} frame(s)";
+    }
+
+    string Extract(string dir)
+    {
+        var frames = new List<Frame>();
+        if (spec.Aimd is not null)
+        {
+            // Per run, drop the first steps (equilibration).
+            foreach (var run in WorkflowRunner.Read(Path.Combine(runner.FolderOf("aimd"), AimdFrames)).GroupBy(f => f.Info.GetExtra("dft_folder")))
+                frames.AddRange(run.Skip(spec.Extract.SkipFirst));
+        }
+        foreach (string source in spec.Extract.From)
+        {
+            bool vasp = Directory.Exists(source) || Path.GetFileName(source).Contains("OUTCAR", StringComparison.Ordinal) || source.EndsWith(".xml", StringComparison.Ordinal);
+            var read = vasp
+                ? new VaspExtractor(new VaspExtractOptions { SkipFirst = spec.Extract.SkipFirst }).Extract([source])
+                : WorkflowRunner.Read(source).Skip(spec.Extract.SkipFirst);
+            frames.AddRange(read);
+        }
+        long n = ExtXyzWriter.WriteFile(Path.Combine(dir, "frames.xyz"), frames);
+        return $"{n} frame(s)";
+    }
+
+    string Sample(string dir)
+    {
+        var s = spec.Sample!;
+        var frames = WorkflowRunner.Read(Path.Combine(runner.FolderOf("extract"), "frames.xyz")).ToList();
+        long[] keep = s.Every is int every ? FrameSelection.Every(frames.Count, every).ToArray()
+            : s.Count is int count ? FrameSelection.Evenly(frames.Count, count)
+            : FrameSelection.Random(frames.Count, s.Random!.Value, s.Seed);
+        long n = ExtXyzWriter.WriteFile(Path.Combine(dir, "sampled.xyz"), keep.Select(i => frames[(int)i]));
+        return $"{n} of {frames.Count} frame(s)";
+    }
+
+    string Perturb(string dir)
+    {
+        var p = spec.Perturb!;
+        var frames = WorkflowRunner.Read(SampledOrFrames(spec, runner)).ToList();
+        var perturber = new Perturber(new PerturbOptions
+        {
+            Cell = p.Cell,
+            Displacement = p.Disp,
+            Guard = p.MinRatio is double r && r > 0 ? new DistanceGuard(minRatio: r) : DistanceGuard.None,
+        });
+        var output = new List<Frame>();
+        if (p.IncludeSampled)
+            output.AddRange(frames.Select(Perturber.PrepareForRelabel));
+        int made = 0;
+        for (int i = 0; i < frames.Count; i++)
+        {
+            foreach (var result in perturber.Perturb(frames[i], p.Seed, i, p.Count))
+            {
+                output.Add(result.Frame);
+                made++;
+            }
+        }
+        long n = ExtXyzWriter.WriteFile(Path.Combine(dir, "to-label.xyz"), output);
+        return $"{made} perturbed, {n} structure(s) to label";
+    }
+
+    string Label(string dir)
+    {
+        var frames = WorkflowRunner.Read(LabelInput(spec, runner));
+        var inputs = spec.Engine.Kind == "cp2k"
+            ? new DftEngineInputs { Cp2k = Cp2kSettings() with { Template = spec.Engine.Cp2kTemplate is { } t ? Cp2kInputWriter.ReadTemplate(t) : null } }
+            : new DftEngineInputs { Vasp = VaspInputs(spec.Engine.Incar) };
+        DftJobs.Prepare(frames, dir, inputs);
+        var summary = RunJobs(dir, spec.Label!);
+        var labelled = DftJobs.Find(dir).Select(DftJobs.Describe).Where(s => s.State == DftJobState.Converged).SelectMany(s => s.Labelled);
+        long n = ExtXyzWriter.WriteFile(Path.Combine(dir, "labelled.xyz"), labelled);
+        return $"{summary.Converged} converged, {summary.Quarantined} quarantined, {n} frame(s)";
+    }
+
+    string Collect(string dir)
+    {
+        string source = InputsOf("collect", spec, runner)[0];
+        var frames = WorkflowRunner.Read(source).ToList();
+        string output = Path.Combine(dir, spec.Collect.Output);
+        long n = ExtXyzWriter.WriteFile(output, frames);
+        // The same checks as `nepforge validate`: what nep would refuse or misread.
+        var report = new DatasetValidator().Validate(output);
+        if (!report.IsValid)
+            throw new InvalidOperationException($"{output}: {report.Errors} validation error(s): {string.Join("; ", report.Issues.Take(3))}");
+        File.Copy(output, Path.Combine(spec.WorkDir, spec.Collect.Output + ".tmp"), overwrite: true);
+        File.Move(Path.Combine(spec.WorkDir, spec.Collect.Output + ".tmp"), Path.Combine(spec.WorkDir, spec.Collect.Output), overwrite: true);
+        return $"{n} frame(s) in {spec.Collect.Output}, valid ({report.Warnings} warning(s))";
+    }
+
+    Cp2kSettings Cp2kSettings() => spec.Engine.Cp2kCutoff is double c ? new Cp2kSettings { Cutoff = c } : new Cp2kSettings();
+
+    VaspInputSet VaspInputs(string? incar) => new()
+    {
+        IncarTemplate = incar is null ? Incar.Empty : Incar.Load(incar),
+        KPoints = spec.Engine.Kspacing is double k ? VaspKPoints.FromSpacing(k) : VaspKPoints.Gamma,
+        Potcar = spec.Engine.PotcarDir is { } dir ? new PotcarLibrary(dir, spec.Engine.PotcarMap) : null,
+    };
+
+    static VaspAimdEnsemble Ensemble(string text) => text.ToLowerInvariant() switch
+    {
+        "nvt" => VaspAimdEnsemble.NvtNoseHoover,
+        "nvt-langevin" => VaspAimdEnsemble.NvtLangevin,
+        "nve" => VaspAimdEnsemble.Nve,
+        "npt" => VaspAimdEnsemble.NptLangevin,
+        _ => throw new WorkflowException($"stages.aimd.ensemble: expected nvt, nvt-langevin, nve or npt, found '{text}'"),
+    };
+
+    // The DFT jobs of a stage through the configured executor, waiting until all have finished.
+    DftBatchSummary RunJobs(string dir, LabelSpec label)
+    {
+        var e = spec.Executor;
+        string command = spec.Engine.Command
+            ?? $"{(e.Kind == "local" ? Cp2kRunner.Resolve() : "cp2k.psmp")} -i {Cp2kRunner.DefaultInputName} -o {Cp2kRunner.DefaultLogName}";
+        IJobExecutor executor = e.Kind == "local"
+            ? new LocalExecutor(new LocalExecutorOptions { Command = command, Slots = e.Parallel, Timeout = e.Timeout is double s ? TimeSpan.FromSeconds(s) : null })
+            : new SlurmExecutor(new SlurmClient(), new SlurmScriptOptions
+            {
+                Command = command,
+                Partition = e.Partition,
+                Time = e.TimeMinutes is int m ? TimeSpan.FromMinutes(m) : null,
+                Template = e.Template is { } t ? File.ReadAllText(t) : null,
+                Ntasks = e.Ntasks,
+                CpusPerTask = e.CpusPerTask,
+            }, e.ArrayMax, Path.Combine(dir, ".nepforge"));
+        var batch = new DftBatch(dir, executor, new DftBatchOptions
+        {
+            MaxAttempts = label.MaxAttempts,
+            MaxFailedFraction = label.MaxFailed,
+            Escalation = label.Escalate?.Select(EscalationStep.Parse).ToList(),
+            PollInterval = TimeSpan.FromSeconds(Math.Max(0.1, e.Poll)),
+        }, line => log("  " + line));
+        string? last = null;
+        var summary = batch.Run(wait: true, s =>
+        {
+            string line = s.ToString();
+            if (line != last)
+                log($"  {Path.GetFileName(dir)}: {line}");
+            last = line;
+        }, cancellationToken);
+        if (summary.Stopped is { } why)
+            throw new InvalidOperationException($"{Path.GetFileName(dir)}: {why}");
+        return summary;
+    }
+}
