@@ -38,6 +38,44 @@ sealed class NepAngularBasis
     /// <summary>Number of components, (L_max + 1)² − 1.</summary>
     public int Components { get; }
 
+    /// <summary>Y into <paramref name="y"/> (<see cref="Components"/> long), without gradients.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Evaluate(double ux, double uy, double uz, Span<double> y)
+    {
+        Span<double> zPow = stackalloc double[9];
+        Span<double> re = stackalloc double[9];
+        Span<double> im = stackalloc double[9];
+        zPow[0] = 1;
+        re[0] = 1;
+        im[0] = 0;
+        for (int m = 1; m <= _lMax; m++)
+        {
+            zPow[m] = zPow[m - 1] * uz;
+            re[m] = re[m - 1] * ux - im[m - 1] * uy;
+            im[m] = re[m - 1] * uy + im[m - 1] * ux;
+        }
+        int c = 0, pi = 0;
+        for (int l = 1; l <= _lMax; l++)
+        {
+            for (int m = 0; m <= l; m++)
+            {
+                double poly = 0;
+                for (int power = 0; power <= l; power++)
+                    poly += _p[pi + power] * zPow[power];
+                pi += l + 1;
+                if (m == 0)
+                {
+                    y[c++] = poly;
+                }
+                else
+                {
+                    y[c++] = poly * re[m];
+                    y[c++] = poly * im[m];
+                }
+            }
+        }
+    }
+
     /// <summary>
     /// Y into <paramref name="y"/> and ∂Y/∂u_x, ∂Y/∂u_y, ∂Y/∂u_z into <paramref name="gx"/>, <paramref name="gy"/>,
     /// <paramref name="gz"/> (each <see cref="Components"/> long).

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace NepForge.Nep;
@@ -141,39 +142,39 @@ sealed class NepAtomKernel
                     NepRadialBasis.Evaluate(_basisR, _rcRadialInv[pair], d, fk);
                 }
                 for (int n = 0; n < _radialDim; n++)
-                {
-                    double g = 0;
-                    for (int k = 0; k < nbR; k++)
-                        g += c[n * nbR + k] * fk[k];
-                    _q[n] += g;
-                }
+                    _q[n] += TensorPrimitives.Dot(c.AsSpan(n * nbR, nbR), fk[..nbR]);
             }
             if (d < _rcAngular[pair])
             {
                 var c = coefficients.Angular[pair];
-                NepRadialBasis.Evaluate(_basisA, _rcAngularInv[pair], d, fk, fkp);
                 var g = _angularG.AsSpan(angularCount * channelsA, channelsA);
-                var gp = _angularGp.AsSpan(angularCount * channelsA, channelsA);
-                for (int n = 0; n < channelsA; n++)
-                {
-                    double sum = 0, sumP = 0;
-                    for (int k = 0; k < nbA; k++)
-                    {
-                        sum += c[n * nbA + k] * fk[k];
-                        sumP += c[n * nbA + k] * fkp[k];
-                    }
-                    g[n] = sum;
-                    gp[n] = sumP;
-                }
-                double inv = 1.0 / d;
                 var y = _angularY.AsSpan(angularCount * 4 * comps, 4 * comps);
-                _angular.Evaluate(list.X[e] * inv, list.Y[e] * inv, list.Z[e] * inv, y[..comps], y.Slice(comps, comps), y.Slice(2 * comps, comps), y.Slice(3 * comps, comps));
+                double inv = 1.0 / d;
+                double ux = list.X[e] * inv, uy = list.Y[e] * inv, uz = list.Z[e] * inv;
+                if (forces)
+                {
+                    NepRadialBasis.Evaluate(_basisA, _rcAngularInv[pair], d, fk, fkp);
+                    var gp = _angularGp.AsSpan(angularCount * channelsA, channelsA);
+                    for (int n = 0; n < channelsA; n++)
+                    {
+                        var cn = c.AsSpan(n * nbA, nbA);
+                        g[n] = TensorPrimitives.Dot(cn, fk[..nbA]);
+                        gp[n] = TensorPrimitives.Dot(cn, fkp[..nbA]);
+                    }
+                    _angular.Evaluate(ux, uy, uz, y[..comps], y.Slice(comps, comps), y.Slice(2 * comps, comps), y.Slice(3 * comps, comps));
+                }
+                else
+                {
+                    NepRadialBasis.Evaluate(_basisA, _rcAngularInv[pair], d, fk);
+                    for (int n = 0; n < channelsA; n++)
+                        g[n] = TensorPrimitives.Dot(c.AsSpan(n * nbA, nbA), fk[..nbA]);
+                    _angular.Evaluate(ux, uy, uz, y[..comps]);
+                }
+                var yc = y[..comps];
                 for (int n = 0; n < channelsA; n++)
                 {
-                    double gn = g[n];
                     var s = _s.AsSpan(n * comps, comps);
-                    for (int cIndex = 0; cIndex < comps; cIndex++)
-                        s[cIndex] += gn * y[cIndex];
+                    TensorPrimitives.MultiplyAdd(yc, g[n], s, s);
                 }
                 _angularEntry[angularCount++] = e;
             }
@@ -227,11 +228,11 @@ sealed class NepAtomKernel
         for (int mu = 0; mu < _neurons; mu++)
         {
             var row = w0.AsSpan(mu * dim, dim);
-            double x = System.Numerics.Tensors.TensorPrimitives.Dot(row, qs) - b0[mu];
+            double x = TensorPrimitives.Dot(row, qs) - b0[mu];
             double h = Math.Tanh(x);
             energy += w1[mu] * h;
             double weight = w1[mu] * (1.0 - h * h);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(row, weight, fp, fp);
+            TensorPrimitives.MultiplyAdd(row, weight, fp, fp);
         }
         for (int d = 0; d < dim; d++)
             fp[d] *= scaler[d];
@@ -301,22 +302,14 @@ sealed class NepAtomKernel
             for (int n = 0; n < channelsA; n++)
             {
                 var grad = _gradS.AsSpan(n * comps, comps);
-                double gn = g[n], gpn = gp[n];
-                for (int c = 0; c < comps; c++)
-                {
-                    h[c] += gn * grad[c];
-                    hp[c] += gpn * grad[c];
-                }
+                TensorPrimitives.MultiplyAdd(grad, g[n], h, h);
+                TensorPrimitives.MultiplyAdd(grad, gp[n], hp, hp);
             }
             var y = _angularY.AsSpan(a * 4 * comps, 4 * comps);
-            double radialPart = 0, vx = 0, vy = 0, vz = 0;
-            for (int c = 0; c < comps; c++)
-            {
-                radialPart += hp[c] * y[c];
-                vx += h[c] * y[comps + c];
-                vy += h[c] * y[2 * comps + c];
-                vz += h[c] * y[3 * comps + c];
-            }
+            double radialPart = TensorPrimitives.Dot(hp, y[..comps]);
+            double vx = TensorPrimitives.Dot(h, y.Slice(comps, comps));
+            double vy = TensorPrimitives.Dot(h, y.Slice(2 * comps, comps));
+            double vz = TensorPrimitives.Dot(h, y.Slice(3 * comps, comps));
             int e = _angularEntry[a];
             double d = list.Distance[e];
             double inv = 1.0 / d;
