@@ -26,6 +26,7 @@ sealed class NepAtomKernel
     readonly double[] _rcRadial, _rcRadialInv, _rcAngular, _rcAngularInv; // per type pair
     readonly double[] _q, _qScaled, _fp, _s, _gradS;
     readonly double[] _fk, _fkp, _h, _hp;
+    readonly double[] _radialSums;    // per neighbour type: Σ_j f_k(d_ij)
     readonly double[] _radialWeights; // per neighbour type: Σ_n Fp[n]·c[n][k]
     readonly int[] _radialWeightsStamp;
     int _stamp;
@@ -73,6 +74,7 @@ sealed class NepAtomKernel
         _h = new double[_components];
         _hp = new double[_components];
         _radialWeights = new double[_types * (_basisR + 1)];
+        _radialSums = new double[_types * (_basisR + 1)];
         _radialWeightsStamp = new int[_types];
     }
 
@@ -119,6 +121,7 @@ sealed class NepAtomKernel
         var coefficients = _model.Coefficients;
         Array.Clear(_q);
         Array.Clear(_s);
+        Array.Clear(_radialSums);
         int radialCount = 0, angularCount = 0;
         int nbR = _basisR + 1, nbA = _basisA + 1, comps = _components, channelsA = _channelsA;
         var fk = _fk.AsSpan();
@@ -130,7 +133,6 @@ sealed class NepAtomKernel
             double d = list.Distance[e];
             if (d < _rcRadial[pair])
             {
-                var c = coefficients.Radial[pair];
                 if (forces)
                 {
                     var fkpStore = _radialFkp.AsSpan(radialCount * nbR, nbR);
@@ -141,8 +143,8 @@ sealed class NepAtomKernel
                 {
                     NepRadialBasis.Evaluate(_basisR, _rcRadialInv[pair], d, fk);
                 }
-                for (int n = 0; n < _radialDim; n++)
-                    _q[n] += TensorPrimitives.Dot(c.AsSpan(n * nbR, nbR), fk[..nbR]);
+                // Σ_j f_k per neighbour type; the coefficients are applied once per type after the loop.
+                TensorPrimitives.Add(_radialSums.AsSpan(tj * nbR, nbR), fk[..nbR], _radialSums.AsSpan(tj * nbR, nbR));
             }
             if (d < _rcAngular[pair])
             {
@@ -179,6 +181,13 @@ sealed class NepAtomKernel
                 _angularEntry[angularCount++] = e;
             }
         }
+        for (int tj = 0; tj < _types; tj++)
+        {
+            var sums = _radialSums.AsSpan(tj * nbR, nbR);
+            var c = coefficients.Radial[ti * _types + tj];
+            for (int n = 0; n < _radialDim; n++)
+                _q[n] += TensorPrimitives.Dot(c.AsSpan(n * nbR, nbR), sums);
+        }
         AngularDescriptors();
         if (!forces)
             return 0;
@@ -188,7 +197,7 @@ sealed class NepAtomKernel
         RadialForces(ti, radialCount, ref fix, ref fiy, ref fiz);
         AngularForces(angularCount, ref fix, ref fiy, ref fiz);
         if (_model.Zbl is { } zbl)
-            energy += Zbl(zbl, i, ti, first, last, ref fix, ref fiy, ref fiz);
+            energy += Zbl(zbl, ti, first, last, ref fix, ref fiy, ref fiz);
         Forces[3 * i] += fix;
         Forces[3 * i + 1] += fiy;
         Forces[3 * i + 2] += fiz;
@@ -323,7 +332,7 @@ sealed class NepAtomKernel
         }
     }
 
-    double Zbl(NepZbl zbl, int i, int ti, int first, int last, ref double fix, ref double fiy, ref double fiz)
+    double Zbl(NepZbl zbl, int ti, int first, int last, ref double fix, ref double fiy, ref double fiz)
     {
         var list = List;
         double cutoff = _model.AngularCutoffMax;
@@ -340,7 +349,6 @@ sealed class NepAtomKernel
             energy += 0.5 * v;
             Accumulate(j, list.X[e], list.Y[e], list.Z[e], 0.5 * dv / d, ref fix, ref fiy, ref fiz);
         }
-        _ = i;
         return energy;
     }
 

@@ -11,6 +11,7 @@ namespace NepForge.Nep;
 public sealed class NepCalculator
 {
     readonly ConcurrentBag<NepAtomKernel> _kernels = [];
+    readonly ConcurrentBag<NepNeighborList> _lists = [];
 
     /// <summary>Creates a calculator using up to <paramref name="threads"/> threads (0 = one per processor).</summary>
     public NepCalculator(NepModel model, int threads = 0)
@@ -94,7 +95,7 @@ public sealed class NepCalculator
                     k.Virials = Cleared(k.Virials, 9 * n);
                 }
             }
-            Run(workers, n, w =>
+            Run(workers, w =>
             {
                 var k = kernels[w];
                 for (int i = w * n / workers, end = (w + 1) * n / workers; i < end; i++)
@@ -109,6 +110,7 @@ public sealed class NepCalculator
         finally
         {
             Return(kernels, workers);
+            _lists.Add(list);
         }
         return new NepResult(energies, forces, virials);
     }
@@ -125,7 +127,7 @@ public sealed class NepCalculator
         var scaler = Model.QScaler;
         try
         {
-            Run(workers, n, w =>
+            Run(workers, w =>
             {
                 var k = kernels[w];
                 for (int i = w * n / workers, end = (w + 1) * n / workers; i < end; i++)
@@ -144,23 +146,28 @@ public sealed class NepCalculator
         finally
         {
             Return(kernels, workers);
+            _lists.Add(list);
         }
         return result;
     }
 
-    NepNeighborList BuildList(Frame frame, int threads) =>
-        NepNeighborList.Build(frame.Positions, frame.Lattice, Math.Max(Model.RadialCutoffMax, Model.AngularCutoffMax), threads);
+    // Lists are pooled: their storage (tens of MB for 10,000 atoms) is reused from call to call.
+    NepNeighborList BuildList(Frame frame, int threads)
+    {
+        if (!_lists.TryTake(out var list))
+            list = new NepNeighborList();
+        return list.Rebuild(frame.Positions, frame.Lattice, Math.Max(Model.RadialCutoffMax, Model.AngularCutoffMax), threads);
+    }
 
     // Fewer than ~32 atoms per thread is not worth a thread.
     static int Workers(int atoms, int threads) => Math.Max(1, Math.Min(threads, atoms / 32));
 
-    static void Run(int workers, int atoms, Action<int> body)
+    static void Run(int workers, Action<int> body)
     {
         if (workers == 1)
             body(0);
         else
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
-        _ = atoms;
     }
 
     static double[] Cleared(double[] buffer, int length)

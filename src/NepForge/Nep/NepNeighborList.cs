@@ -11,43 +11,39 @@ namespace NepForge.Nep;
 /// </summary>
 sealed class NepNeighborList
 {
-    NepNeighborList(int[] start, int[] index, double[] x, double[] y, double[] z, double[] distance)
-    {
-        Start = start;
-        Index = index;
-        X = x;
-        Y = y;
-        Z = z;
-        Distance = distance;
-    }
+    /// <summary>Row starts, length ≥ N + 1.</summary>
+    public int[] Start { get; private set; } = [];
 
-    /// <summary>Row starts, length N + 1.</summary>
-    public int[] Start { get; }
-
-    /// <summary>Neighbour atom j of each entry.</summary>
-    public int[] Index { get; }
+    /// <summary>Neighbour atom j of each entry (the arrays may be longer than the entries: storage is reused).</summary>
+    public int[] Index { get; private set; } = [];
 
     /// <summary>x of r_ij, Å.</summary>
-    public double[] X { get; }
+    public double[] X { get; private set; } = [];
 
     /// <summary>y of r_ij, Å.</summary>
-    public double[] Y { get; }
+    public double[] Y { get; private set; } = [];
 
     /// <summary>z of r_ij, Å.</summary>
-    public double[] Z { get; }
+    public double[] Z { get; private set; } = [];
 
     /// <summary>|r_ij|, Å.</summary>
-    public double[] Distance { get; }
+    public double[] Distance { get; private set; } = [];
 
     /// <summary>Number of entries of atom i.</summary>
     public int Count(int i) => Start[i + 1] - Start[i];
 
     /// <summary>Builds the lists of every atom within <paramref name="cutoff"/>, using up to <paramref name="threads"/> threads.</summary>
-    public static NepNeighborList Build(ReadOnlySpan<double> positions, Lattice? lattice, double cutoff, int threads)
+    public static NepNeighborList Build(ReadOnlySpan<double> positions, Lattice? lattice, double cutoff, int threads) =>
+        new NepNeighborList().Rebuild(positions, lattice, cutoff, threads);
+
+    /// <summary>Rebuilds this list for new positions, reusing its storage where it is large enough.</summary>
+    public NepNeighborList Rebuild(ReadOnlySpan<double> positions, Lattice? lattice, double cutoff, int threads)
     {
         var cells = new CellGrid(positions, lattice, cutoff);
         int n = positions.Length / 3;
-        var start = new int[n + 1];
+        if (Start.Length < n + 1)
+            Start = new int[n + 1];
+        var start = Start;
         int workers = Math.Max(1, Math.Min(threads, n / 64 + 1));
         var counts = new int[n];
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
@@ -55,16 +51,22 @@ sealed class NepNeighborList
             for (int i = w * n / workers, end = (w + 1) * n / workers; i < end; i++)
                 counts[i] = cells.Visit(i, null);
         });
+        start[0] = 0;
         for (int i = 0; i < n; i++)
             start[i + 1] = start[i] + counts[i];
         int total = start[n];
-        var list = new NepNeighborList(start, new int[total], new double[total], new double[total], new double[total], new double[total]);
+        if (Index.Length < total)
+        {
+            int capacity = total + total / 8;
+            (Index, X, Y, Z, Distance) = (new int[capacity], new double[capacity], new double[capacity], new double[capacity], new double[capacity]);
+        }
+        var list = this;
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
             for (int i = w * n / workers, end = (w + 1) * n / workers; i < end; i++)
                 cells.Visit(i, list);
         });
-        return list;
+        return this;
     }
 
     /// <summary>Atoms binned by fractional coordinate; bins are at least cutoff/2 thick where the cell allows.</summary>
