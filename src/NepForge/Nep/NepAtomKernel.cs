@@ -204,6 +204,7 @@ sealed class NepAtomKernel
         return energy;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void AngularDescriptors()
     {
         int lMax = _model.LMax;
@@ -219,6 +220,7 @@ sealed class NepAtomKernel
     }
 
     /// <summary>U_i of the network and Fp = ∂U_i/∂q (unscaled q) into _fp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     double Network(int type)
     {
         var network = _model.Network;
@@ -248,6 +250,7 @@ sealed class NepAtomKernel
         return energy - network.TypeBias[type] - network.OutputBias;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void RadialForces(int ti, int radialCount, ref double fix, ref double fiy, ref double fiz)
     {
         var list = List;
@@ -283,6 +286,7 @@ sealed class NepAtomKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void AngularForces(int angularCount, ref double fix, ref double fiy, ref double fiz)
     {
         var list = List;
@@ -332,6 +336,7 @@ sealed class NepAtomKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     double Zbl(NepZbl zbl, int ti, int first, int last, ref double fix, ref double fiy, ref double fiz)
     {
         var list = List;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NepForge.Nep;
 
 /// <summary>
@@ -48,6 +50,7 @@ static class NepInvariants
     };
 
     /// <summary>3-body invariant of degree L: C3B[b]·s[b]² + 2·Σ_k C3B[b+k]·s[b+k]², b = L·L − 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ThreeBody(int degree, ReadOnlySpan<double> s)
     {
         int b = degree * degree - 1;
@@ -59,6 +62,7 @@ static class NepInvariants
     }
 
     /// <summary>Adds weight·∂q_L/∂s to <paramref name="gradient"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddThreeBodyGradient(int degree, ReadOnlySpan<double> s, double weight, Span<double> gradient)
     {
         int b = degree * degree - 1;
@@ -70,6 +74,7 @@ static class NepInvariants
     }
 
     /// <summary>A higher-order invariant: Σ coef·Π s[idx].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Higher(NepInvariant invariant, ReadOnlySpan<double> s)
     {
         var coefficients = Coefficients(invariant);
@@ -87,6 +92,7 @@ static class NepInvariants
     }
 
     /// <summary>Adds weight·∂q/∂s of a higher-order invariant to <paramref name="gradient"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddHigherGradient(NepInvariant invariant, ReadOnlySpan<double> s, double weight, Span<double> gradient)
     {
         var coefficients = Coefficients(invariant);

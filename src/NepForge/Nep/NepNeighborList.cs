@@ -190,6 +190,7 @@ sealed class NepNeighborList
         static int Bin(double f, double low, double span, int bins) => Math.Clamp((int)((f - low) / span * bins), 0, bins - 1);
 
         /// <summary>Counts the neighbours of atom i, and writes them into <paramref name="list"/> when given.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public int Visit(int i, NepNeighborList? list)
         {
             int home = _binOf[i];

@@ -82,6 +82,7 @@ public sealed class NepZbl
     /// <summary>
     /// Pair energy V(d) (eV) and its derivative dV/dd (eV/Å) for a (central, neighbour) type pair at distance d.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public (double Energy, double Derivative) Evaluate(int centralType, int neighborType, double distance)
     {
         ref readonly var p = ref _pairs[centralType * _types + neighborType];
