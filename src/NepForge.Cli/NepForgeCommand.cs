@@ -26,6 +26,7 @@ public static class NepForgeCommand
             BuildCommand.Create(cli),
             RdfCommand.Create(cli),
             DftCommand.Create(cli),
+            NepCommand.Create(cli),
             WorkflowCommands.Init(cli),
             WorkflowCommands.Run(cli),
             WorkflowCommands.Status(cli),
