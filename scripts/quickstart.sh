@@ -28,4 +28,9 @@ nf merge "$out/sampled.xyz" "$out/labelled.xyz" -o "$out/dataset.xyz"
 nf filter "$out/dataset.xyz" -o "$out/filtered.xyz" --rejected "$out/rejected.xyz" --max-force 2.5 --min-ratio 0.7
 nf split "$out/filtered.xyz" --test 0.2 --seed 1 -o "$out"
 nf info "$out/train.xyz" "$out/test.xyz"
-echo "quickstart: done; see $out (train.xyz, test.xyz, jobs/ with the CP2K runs, labelled.xyz, poscars/POSCAR-*, perturbed/POSCAR-* ready for VASP)"
+# The same phase 1 as one resumable workflow file: CP2K AIMD at 300 K and 900 K → sample → perturb ±6 % → CP2K
+# single points → train.xyz (run it again after an interruption and it resumes).
+nf run "$root/examples/quickstart/workflow.yaml"
+nf status "$root/examples/quickstart/workflow.yaml"
+nf validate "$root/quickstart-out/workflow/train.xyz"
+echo "quickstart: done; see $out (train.xyz, test.xyz, jobs/ with the CP2K runs, labelled.xyz, poscars/POSCAR-*, perturbed/POSCAR-* ready for VASP; workflow/ with the workflow's stages and its train.xyz)"
