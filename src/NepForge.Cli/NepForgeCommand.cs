@@ -27,6 +27,7 @@ public static class NepForgeCommand
             RdfCommand.Create(cli),
             DftCommand.Create(cli),
             NepCommand.Create(cli),
+            MdCommand.Create(cli),
             WorkflowCommands.Init(cli),
             WorkflowCommands.Run(cli),
             WorkflowCommands.Status(cli),
