@@ -27,6 +27,7 @@ public static class NepForgeCommand
             RdfCommand.Create(cli),
             DftCommand.Create(cli),
             NepTrainingCommands.CreateParent(cli),
+            PlotCommand.Create(cli),
         };
         return root;
     }
