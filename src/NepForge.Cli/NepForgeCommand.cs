@@ -28,6 +28,7 @@ public static class NepForgeCommand
             DftCommand.Create(cli),
             NepTrainingCommands.CreateParent(cli),
             PlotCommand.Create(cli),
+            TrajectoryCommand.Create(cli),
         };
         return root;
     }
