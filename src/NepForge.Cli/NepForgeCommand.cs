@@ -29,6 +29,7 @@ public static class NepForgeCommand
             NepTrainingCommands.CreateParent(cli),
             PlotCommand.Create(cli),
             TrajectoryCommand.Create(cli),
+            GpumdCommand.Create(cli),
         };
         return root;
     }
