@@ -9,6 +9,8 @@ public static class NepTrainingCommands
     public static IReadOnlyList<Command> Create(CliContext cli) =>
     [
         NepInitCommand.Create(cli),
+        NepTrainCommand.Create(cli),
+        NepErrorsCommand.Create(cli),
     ];
 
     /// <summary>
