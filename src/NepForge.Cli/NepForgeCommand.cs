@@ -30,6 +30,7 @@ public static class NepForgeCommand
             PlotCommand.Create(cli),
             TrajectoryCommand.Create(cli),
             GpumdCommand.Create(cli),
+            ReportCommand.Create(cli),
         };
         return root;
     }

@@ -34,6 +34,8 @@ public static class SvgRenderer
         int rows = Math.Max(1, (figure.Charts.Count + cols - 1) / cols);
         int titleH = figure.Title.Length > 0 ? 30 : 0;
         int w = cols * figure.PanelWidth, h = (rows * figure.PanelHeight) + titleH;
+        // Clip-path ids must be unique in an HTML page that holds several figures.
+        long document = Interlocked.Increment(ref _documents);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" {Font} font-size=\"13\">\n");
         sb.Append(CultureInfo.InvariantCulture, $"<rect width=\"{w}\" height=\"{h}\" fill=\"white\"/>\n");
@@ -43,7 +45,7 @@ public static class SvgRenderer
         {
             int x0 = i % cols * figure.PanelWidth, y0 = (i / cols * figure.PanelHeight) + titleH;
             sb.Append(CultureInfo.InvariantCulture, $"<g class=\"panel\" transform=\"translate({x0},{y0})\">\n");
-            Panel(sb, figure.Charts[i], figure.PanelWidth, figure.PanelHeight, i);
+            Panel(sb, figure.Charts[i], figure.PanelWidth, figure.PanelHeight, $"clip{document}-{i}");
             sb.Append("</g>\n");
         }
         sb.Append("</svg>\n");
@@ -68,14 +70,15 @@ public static class SvgRenderer
         public bool Valid(double v) => double.IsFinite(v) && (!Log || v > 0);
     }
 
-    static void Panel(StringBuilder sb, Chart c, int width, int height, int panelIndex)
+    static long _documents;
+
+    static void Panel(StringBuilder sb, Chart c, int width, int height, string clip)
     {
         double px0 = Left, px1 = width - Right, py0 = height - Bottom, py1 = Top;
         var (xMin, xMax, xTicks, xStep) = Range(c, c.X, horizontal: true);
         var (yMin, yMax, yTicks, yStep) = Range(c, c.Y, horizontal: false);
         var xs = new Scale(xMin, xMax, c.X.Log, px0, px1);
         var ys = new Scale(yMin, yMax, c.Y.Log, py0, py1);
-        string clip = $"clip{panelIndex}";
         sb.Append(CultureInfo.InvariantCulture, $"<defs><clipPath id=\"{clip}\"><rect x=\"{F(px0)}\" y=\"{F(py1)}\" width=\"{F(px1 - px0)}\" height=\"{F(py0 - py1)}\"/></clipPath></defs>\n");
         if (c.Title.Length > 0)
             sb.Append(CultureInfo.InvariantCulture, $"<text class=\"title\" x=\"{F((px0 + px1) / 2)}\" y=\"{Top - 12}\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{Esc(c.Title)}</text>\n");
