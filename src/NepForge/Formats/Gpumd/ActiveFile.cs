@@ -41,6 +41,22 @@ public sealed class ActiveFile
         return [.. rows];
     }
 
+    /// <summary>
+    /// Pairs the frames of active.xyz with their rows: frame <c>k</c> gets the <c>k</c>-th row above
+    /// <paramref name="threshold"/> (the δ of the <c>active</c> keyword). Throws when the counts differ (the two files
+    /// come from different runs, or δ is not the one the run used).
+    /// </summary>
+    public List<(int Frame, int Row, double Time, double Uncertainty)> Match(int activeXyzFrames, double threshold)
+    {
+        var rows = RowsAbove(threshold);
+        if (rows.Length != activeXyzFrames)
+        {
+            throw new InvalidOperationException(
+                $"active.xyz has {activeXyzFrames} frame(s) but active.out has {rows.Length} row(s) above δ = {threshold}: wrong threshold, or files from different runs");
+        }
+        return [.. rows.Select((r, k) => (k, r, Time[r], Uncertainty[r]))];
+    }
+
     /// <summary>Reads an active.out.</summary>
     public static ActiveFile Read(string path) => From(NumericTable.Read(path));
 

@@ -69,6 +69,9 @@ public sealed class GpumdTableTests
     {
         var a = ActiveFile.From(NumericTable.Parse("0 0.01\n10 0.3\n20 0.05\n30 0.5\n"));
         Assert.Equal([1, 3], a.RowsAbove(0.1));
+        var m = a.Match(2, 0.1);
+        Assert.Equal((1, 3, 30.0, 0.5), m[1]);
+        Assert.Contains("active.xyz has 3 frame(s) but active.out has 2 row(s) above", Assert.Throws<InvalidOperationException>(() => a.Match(3, 0.1)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
