@@ -20,8 +20,7 @@ public static class PlotCommand
         plot.Subcommands.Add(Simple(cli, "loss", "loss.out", "Training curves from nep's loss.out (log–log; test curves dashed)", "loss.svg",
             p => SvgRenderer.Render(LossPlot.Create(LossFile.Read(p)))));
         plot.Subcommands.Add(Parity(cli));
-        plot.Subcommands.Add(Simple(cli, "thermo", "thermo.out", "Temperature, potential energy, pressure and volume from GPUMD's thermo.out", "thermo.svg",
-            p => SvgRenderer.Render(ThermoPlot.Create(ThermoFile.Read(p)))));
+        plot.Subcommands.Add(Thermo(cli));
         plot.Subcommands.Add(Rdf(cli));
         plot.Subcommands.Add(Simple(cli, "hist", "dataset", "Distributions of energy per atom and force magnitude |F| over a dataset", "hist.svg",
             p => SvgRenderer.Render(DatasetHistogramPlot.Create(StructureReader.Read(p, null, new StructureReadOptions { OnDiagnostic = cli.Warn }), title: Path.GetFileName(p)))));
@@ -61,6 +60,26 @@ public static class PlotCommand
                 throw new InvalidOperationException($"'{folder}' has no *_{which}.out file with target values");
             foreach (var c in fig.Charts)
                 cli.Note($"plot parity: {c.Title}: {string.Join(", ", c.Notes)}");
+            return Save(cli, SvgRenderer.Render(fig), r.GetValue(output)!);
+        }));
+        return command;
+    }
+
+    static Command Thermo(CliContext cli)
+    {
+        var input = new Argument<string>("thermo.out") { Description = "GPUMD's thermo.out" };
+        var interval = new Option<double?>("--interval")
+        {
+            Description = "fs between rows (dump_thermo × time_step); default: from the file's # dt_output header, else rows are numbered",
+            HelpName = "fs",
+        };
+        var output = Output("thermo.svg");
+        var command = new Command("thermo", "Temperature, potential energy, pressure and volume from GPUMD's thermo.out") { input, interval, output };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            if (r.GetValue(interval) is { } dt && !(dt > 0))
+                throw new UsageException("--interval must be > 0");
+            var fig = ThermoPlot.Create(ThermoFile.Read(r.GetValue(input)!), r.GetValue(interval));
             return Save(cli, SvgRenderer.Render(fig), r.GetValue(output)!);
         }));
         return command;

@@ -71,6 +71,36 @@ public static class NiceScale
         return (Math.Pow(10, lo), Math.Pow(10, hi), [.. ticks]);
     }
 
+    /// <summary>
+    /// A log axis fitted to the data (3 % of the span added at each end, in log space) instead of widened to whole
+    /// decades, so that 100…20000 does not run to 10⁵. Ticks are the decades inside; when fewer than two fall
+    /// inside, 1-2-5 steps are used.
+    /// </summary>
+    public static (double Min, double Max, double[] Ticks) LogTight(double min, double max)
+    {
+        if (!(min > 0) || !(max > 0) || !double.IsFinite(min) || !double.IsFinite(max))
+            throw new ArgumentException("a log axis needs a positive, finite range");
+        if (min > max)
+            (min, max) = (max, min);
+        double a = Math.Log10(min), b = Math.Log10(max);
+        double pad = Math.Max((b - a) * 0.03, 0.05);
+        double lo = Math.Pow(10, a - pad), hi = Math.Pow(10, b + pad);
+        var decades = Log(lo, hi).Ticks.Where(t => t >= lo && t <= hi).ToArray();
+        if (decades.Length >= 2)
+            return (lo, hi, decades);
+        var ticks = new List<double>();
+        for (int e = (int)Math.Floor(a - pad) - 1; e <= (int)Math.Ceiling(b + pad); e++)
+        {
+            foreach (double m in new[] { 1.0, 2.0, 5.0 })
+            {
+                double t = m * Math.Pow(10, e);
+                if (t >= lo && t <= hi)
+                    ticks.Add(t);
+            }
+        }
+        return (lo, hi, [.. ticks]);
+    }
+
     /// <summary>A tick label with as many decimals as <paramref name="step"/> needs (no float noise such as 0.30000000000000004).</summary>
     public static string Label(double value, double step)
     {
@@ -83,12 +113,13 @@ public static class NiceScale
         return value.ToString("F" + Math.Min(decimals, 10), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>A log-axis label: 10ⁿ written out for n in −3…4, as 1e±n otherwise.</summary>
+    /// <summary>A log-axis label: written out from 0.001 to 10⁴ (1, 2 and 5 steps too), as 1e±n / 2e±n beyond.</summary>
     public static string LogLabel(double value)
     {
-        int e = (int)Math.Round(Math.Log10(value));
+        int e = (int)Math.Floor(Math.Log10(value) + 1e-9);
+        double mantissa = Math.Round(value / Math.Pow(10, e), 6);
         return e is >= -3 and <= 4
             ? value.ToString(e < 0 ? "0.####" : "0", System.Globalization.CultureInfo.InvariantCulture)
-            : $"1e{e}";
+            : mantissa == 1 ? $"1e{e}" : $"{mantissa.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}e{e}";
     }
 }

@@ -265,7 +265,7 @@ public static class SvgRenderer
             (lo, hi) = axis.Log ? (1, 10) : (0, 1);
         if (axis.Log)
         {
-            var (a, b, ticks) = NiceScale.Log(lo, hi);
+            var (a, b, ticks) = NiceScale.LogTight(lo, hi);
             return (axis.Min ?? a, axis.Max ?? b, [.. ticks.Where(t => t >= (axis.Min ?? a) * 0.999 && t <= (axis.Max ?? b) * 1.001)], 0);
         }
         var (min, max, step, lin) = NiceScale.Linear(lo, hi);

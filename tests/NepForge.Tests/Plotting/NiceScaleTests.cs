@@ -49,6 +49,19 @@ public sealed class NiceScaleTests
     }
 
     [Fact]
+    public void TightLogAxisEndsNearTheData()
+    {
+        var s = NiceScale.LogTight(100, 20000);
+        Assert.InRange(s.Max, 20000, 30000);
+        Assert.InRange(s.Min, 70, 100);
+        Assert.Equal([100.0, 1000, 10000], s.Ticks.Select(t => Math.Round(t)));
+        // Less than two decades inside: 1-2-5 ticks.
+        var n = NiceScale.LogTight(0.03, 0.4);
+        Assert.Equal(["0.05", "0.1", "0.2"], n.Ticks.Select(NiceScale.LogLabel));
+        Assert.Equal("2e5", NiceScale.LogLabel(2e5));
+    }
+
+    [Fact]
     public void ManyDecadesAreThinned()
     {
         var s = NiceScale.Log(1e-10, 1e10, maxTicks: 6);
