@@ -21,6 +21,16 @@ public sealed class NepInputTests
     }
 
     [FixtureFact]
+    public void OldExampleNepInHasOnlyTheTypeLine()
+    {
+        var nep = NepInput.Read(Fixtures.Path("gpumd/old_11_NEP_potential_PbTe/nep.in"));
+        Assert.Equal(["Te", "Pb"], nep.Types);
+        Assert.Single(nep.Keywords);
+        Assert.Equal(100000, nep.Number("generation")); // GPUMD's default
+        Assert.Empty(NepInputValidator.Validate(nep));
+    }
+
+    [FixtureFact]
     public void DipoleFixtureWithTabsAndLegacyLMaxIsValid()
     {
         var nep = NepInput.Read(Fixtures.Path("gpumd/old_12_NEP_dipole_QM7B/nep.in"));

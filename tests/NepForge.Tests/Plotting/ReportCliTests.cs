@@ -32,6 +32,33 @@ public sealed class ReportCliTests : IDisposable
     }
 
     [Fact]
+    public void ParityUsesVirialWhenItHasTargetsAndSkipsStress()
+    {
+        string dir = _cli.PathOf("run");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "virial_train.out"), "1 2 3 0.1 0.2 0.3 1.1 2 3 0.1 0.2 0.3\n0.5 0.5 0.5 0 0 0 0.5 0.4 0.5 0 0 0\n");
+        File.WriteAllText(Path.Combine(dir, "stress_train.out"), "1 2 3 0.1 0.2 0.3 1.1 2 3 0.1 0.2 0.3\n");
+        var fig = NepForge.Plotting.ParityPlot.Create(dir);
+        var c = Assert.Single(fig.Charts);
+        Assert.Equal("Virial (train)", c.Title);
+        Assert.Equal("N = 12", c.Notes[2]);
+        Assert.Equal("RMSE = 40.82 meV/atom", c.Notes[0]); // √(0.01 + 0.01) / 12) eV/atom
+    }
+
+    [Fact]
+    public void DatasetFolderReportShowsItsDatasets()
+    {
+        var f = new NepForge.Structures.Frame([NepForge.Structures.Elements.Get("Si")], [0, 0, 0], NepForge.Structures.Lattice.Orthorhombic(3, 3, 3)) { Energy = -5, Forces = [0.1, 0, 0] };
+        NepForge.Formats.ExtXyz.ExtXyzWriter.WriteFile(_cli.PathOf("a.xyz"), [f, f.Clone()]);
+        var (code, _, err) = _cli.Run("report", _cli.Dir, "-o", _cli.PathOf("r.html"));
+        Assert.True(code == 0, err);
+        string html = File.ReadAllText(_cli.PathOf("r.html"));
+        Assert.Contains("<h2>Dataset a.xyz</h2>", html, StringComparison.Ordinal);
+        Assert.Contains("2 frames, 2 atoms, species Si; with energy 2, forces 2, virial 0.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Training curves", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EmptyFolderHasNothingToReport()
     {
         var (code, _, err) = _cli.Run("report", _cli.Dir);
