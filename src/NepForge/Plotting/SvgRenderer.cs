@@ -125,8 +125,9 @@ public static class SvgRenderer
         if (c.Legend && labelled.Count > 1)
         {
             int lw = (labelled.Max(p => p.s.Label.Length) * 8) + 40;
-            double lx = px1 - lw - 8, ly = py1 + 8;
-            sb.Append(CultureInfo.InvariantCulture, $"<g class=\"legend\"><rect x=\"{F(lx)}\" y=\"{F(ly)}\" width=\"{lw}\" height=\"{(labelled.Count * 18) + 8}\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n");
+            int lh = (labelled.Count * 18) + 8;
+            var (lx, ly) = LegendCorner(c, xs, ys, (px0, px1, py0, py1), lw, lh);
+            sb.Append(CultureInfo.InvariantCulture, $"<g class=\"legend\"><rect x=\"{F(lx)}\" y=\"{F(ly)}\" width=\"{lw}\" height=\"{lh}\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n");
             for (int k = 0; k < labelled.Count; k++)
             {
                 var (s, i) = labelled[k];
@@ -141,6 +142,38 @@ public static class SvgRenderer
             }
             sb.Append("</g>\n");
         }
+    }
+
+    // The corner whose legend box would hide the fewest data points (top left is taken by the notes, if any).
+    static (double X, double Y) LegendCorner(Chart c, Scale xs, Scale ys, (double X0, double X1, double Y0, double Y1) area, int w, int h)
+    {
+        var corners = new List<(double X, double Y)> { (area.X1 - w - 8, area.Y1 + 8), (area.X1 - w - 8, area.Y0 - h - 8), (area.X0 + 8, area.Y0 - h - 8) };
+        if (c.Notes.Count == 0)
+            corners.Add((area.X0 + 8, area.Y1 + 8));
+        var hidden = new int[corners.Count];
+        foreach (var s in c.Series)
+        {
+            int n = Math.Min(s.X.Length, s.Y.Length);
+            int step = Math.Max(1, n / 2000);
+            for (int i = 0; i < n; i += step)
+            {
+                if (!xs.Valid(s.X[i]) || !ys.Valid(s.Y[i]))
+                    continue;
+                double px = xs.Map(s.X[i]), py = ys.Map(s.Y[i]);
+                for (int k = 0; k < corners.Count; k++)
+                {
+                    if (px >= corners[k].X - 4 && px <= corners[k].X + w + 4 && py >= corners[k].Y - 4 && py <= corners[k].Y + h + 4)
+                        hidden[k]++;
+                }
+            }
+        }
+        int best = 0;
+        for (int k = 1; k < corners.Count; k++)
+        {
+            if (hidden[k] < hidden[best])
+                best = k;
+        }
+        return corners[best];
     }
 
     static string SeriesColor(Series s, int i) => s.Color ?? Palette[i % Palette.Count];

@@ -85,6 +85,20 @@ public sealed class SvgRendererTests
     }
 
     [Fact]
+    public void LegendMovesAwayFromTheData()
+    {
+        // Two curves along the top of the plot: the legend must not sit in the top right corner.
+        var c = new Chart { Title = "t" };
+        var x = Enumerable.Range(0, 100).Select(i => (double)i).ToArray();
+        c.Series.Add(new Series("a", SeriesKind.Line, x, [.. x.Select(v => 10 - (0.001 * v))]));
+        c.Series.Add(new Series("b", SeriesKind.Line, x, [.. x.Select(_ => 0.0)]));
+        c.Series.Add(new Series("c", SeriesKind.Line, x, [.. x.Select(_ => 9.5)]));
+        var rect = Assert.Single(ByClass(Parse(SvgRenderer.Render(c, 560, 420)), "legend")).Element(Svg + "rect")!;
+        double y = double.Parse((string)rect.Attribute("y")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(y, 150, 420); // lower half
+    }
+
+    [Fact]
     public void FigureLaysOutPanelsInAGrid()
     {
         var f = new Figure(2) { Title = "fig", PanelWidth = 300, PanelHeight = 200 };
