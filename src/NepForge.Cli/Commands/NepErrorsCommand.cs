@@ -21,14 +21,17 @@ public static class NepErrorsCommand
         var output = new Option<string>("--output", "-o") { Description = "CSV table (\"-\" = stdout)", DefaultValueFactory = _ => "-", HelpName = "OUT.csv" };
         var factor = new Option<double>("--factor") { Description = "Outlier: energy error or force RMSE above this × the overall RMSE", DefaultValueFactory = _ => 3.0 };
         var top = new Option<int>("--top") { Description = "Outliers to list", DefaultValueFactory = _ => 20 };
+        var set = new Option<string>("--set") { Description = "train (train.xyz, *_train.out) or test (test.xyz, *_test.out; nep keeps the test set in file order)", DefaultValueFactory = _ => "train" };
+        set.AcceptOnlyFromAmong("train", "test");
         var command = new Command("errors", "Per-structure energy/force/virial errors from *_train.out mapped to train.xyz frames (full-batch runs), with an outlier list")
         {
-            dir, output, factor, top,
+            dir, output, factor, top, set,
         };
         command.SetAction(r => cli.Guard(() =>
         {
             string folder = r.GetValue(dir)!;
-            string P(string name) => Path.Combine(folder, name);
+            string which = r.GetValue(set)!;
+            string P(string name) => Path.Combine(folder, name.Replace("train", which, StringComparison.Ordinal));
             foreach (var need in Required)
             {
                 if (!File.Exists(P(need)))
@@ -46,7 +49,7 @@ public static class NepErrorsCommand
             catch (NepOrderMismatchException e)
             {
                 // TODO(nep-eval): once the NEP evaluator is merged, evaluate nep.txt on train.xyz here instead of stopping.
-                cli.Note($"nep errors: {e.Message}");
+                cli.Note($"nep errors: {(which == "test" ? e.Message.Replace("train", "test", StringComparison.Ordinal) : e.Message)}");
                 return CliContext.Failure;
             }
             AtomicFile.Write(r.GetValue(output)!, s =>
@@ -62,7 +65,7 @@ public static class NepErrorsCommand
                 }
             });
             var outliers = NepErrorTable.Outliers(rows, r.GetValue(factor));
-            cli.Note($"nep errors: {rows.Count} structure(s) mapped to train.xyz; {outliers.Count} outlier(s) above {r.GetValue(factor).ToString("G", CultureInfo.InvariantCulture)} × RMSE");
+            cli.Note($"nep errors: {rows.Count} structure(s) mapped to {which}.xyz; {outliers.Count} outlier(s) above {r.GetValue(factor).ToString("G", CultureInfo.InvariantCulture)} × RMSE");
             foreach (var (row, why) in outliers.Take(r.GetValue(top)))
                 cli.Note($"  structure {row.Index}{(row.ConfigType is { } ct ? $" ({ct})" : "")}: {why}");
             return CliContext.Success;

@@ -72,6 +72,13 @@ public sealed class NepErrorTableTests : IDisposable
         Assert.Equal(26, lines.Length);
         Assert.StartsWith("1,nep2xyz,250,-3.74744,-3.74876,1.32,", lines[1], StringComparison.Ordinal);
 
+        // The same files as a test set.
+        foreach (var f in new[] { "train.xyz", "energy_train.out", "force_train.out" })
+            File.Copy(P(f), Path.Combine(dir, f.Replace("train", "test", StringComparison.Ordinal)));
+        (code, _, err) = _cli.Run("nep", "errors", dir, "--set", "test", "-o", csv);
+        Assert.Equal(0, code);
+        Assert.Contains("25 structure(s) mapped to test.xyz", err, StringComparison.Ordinal);
+
         // A run with several batches: nep reordered the structures.
         var frames = ExtXyzReader.ReadFrames(P("train.xyz")).ToList();
         frames.Reverse();
