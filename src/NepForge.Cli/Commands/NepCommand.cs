@@ -14,7 +14,7 @@ namespace NepForge.Cli.Commands;
 /// </summary>
 static class NepCommand
 {
-    public static Command Create(CliContext cli) => new("nep", "Evaluate a NEP model (nep.txt: nep3/nep4/nep5, ZBL) on the CPU: predictions and errors against DFT labels, descriptors, model summary")
+    public static Command Create(CliContext cli) => new("nep", "NEP models: nep.in and training with GPUMD's nep (init, train, errors), evaluation on the CPU (eval: predictions and errors against DFT labels; descriptors; info)")
     {
         Eval(cli), Descriptors(cli), Info(cli),
     };
