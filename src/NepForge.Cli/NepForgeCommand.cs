@@ -26,6 +26,7 @@ public static class NepForgeCommand
             BuildCommand.Create(cli),
             RdfCommand.Create(cli),
             DftCommand.Create(cli),
+            NepCommand.Create(cli),
         };
         return root;
     }
