@@ -26,9 +26,21 @@ public static class NepForgeCommand
             BuildCommand.Create(cli),
             RdfCommand.Create(cli),
             DftCommand.Create(cli),
-            NepCommand.Create(cli),
+            Nep(cli),
+            PlotCommand.Create(cli),
+            TrajectoryCommand.Create(cli),
+            GpumdCommand.Create(cli),
         };
         return root;
+    }
+
+    // `nep`: evaluation (eval, descriptors, info) and training (init, train, errors) under one parent.
+    static Command Nep(CliContext cli)
+    {
+        var nep = NepCommand.Create(cli);
+        foreach (var c in NepTrainingCommands.Create(cli))
+            nep.Subcommands.Add(c);
+        return nep;
     }
 
     /// <summary>Parses and runs; returns the exit code.</summary>
