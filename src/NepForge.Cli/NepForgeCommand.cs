@@ -30,6 +30,7 @@ public static class NepForgeCommand
             PlotCommand.Create(cli),
             TrajectoryCommand.Create(cli),
             GpumdCommand.Create(cli),
+            SelectCommand.Create(cli),
         };
         return root;
     }

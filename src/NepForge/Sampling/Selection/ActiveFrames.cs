@@ -34,14 +34,14 @@ public static class ActiveFrames
     public static IReadOnlyList<ActiveFrame> Read(string dir, double? threshold, StructureReadOptions? options = null)
     {
         double delta = threshold ?? ThresholdFromRunIn(Path.Combine(dir, "run.in"))
-            ?? throw new InvalidDataException($"{dir}: no 'active' line in run.in to take δ from; give the threshold");
+            ?? throw new InvalidOperationException($"{dir}: no 'active' line in run.in to take δ from; give the threshold");
         var table = ActiveFile.Read(Path.Combine(dir, "active.out"));
         var rows = table.RowsAbove(delta);
         string xyz = Path.Combine(dir, "active.xyz");
         var frames = File.Exists(xyz) ? StructureReader.Read(xyz, StructureFormat.ExtXyz, options).ToList() : [];
         if (frames.Count != rows.Length)
         {
-            throw new InvalidDataException(
+            throw new InvalidOperationException(
                 $"{xyz} has {frames.Count} frame(s) but active.out has {rows.Length} row(s) with σ_f > δ = {delta.ToString(CultureInfo.InvariantCulture)} " +
                 $"(of {table.Rows}); the files do not belong together or δ is wrong");
         }
