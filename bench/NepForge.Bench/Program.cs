@@ -8,6 +8,8 @@ if (args.Length > 0 && args[0] == "outcar")
     return VaspThroughput.RunOutcar(args[1..]);
 if (args.Length > 0 && args[0] == "nep")
     return NepBenchmark.Run(args[1..]);
+if (args.Length > 0 && args[0] == "fps")
+    return FpsBenchmark.Run(args[1..]);
 if (args.Length > 0 && args[0] == "vasprun")
     return VaspThroughput.RunVasprun(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Throughput).Assembly).Run(args);

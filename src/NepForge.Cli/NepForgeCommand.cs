@@ -35,6 +35,7 @@ public static class NepForgeCommand
             TrajectoryCommand.Create(cli),
             GpumdCommand.Create(cli),
             ReportCommand.Create(cli),
+            SelectCommand.Create(cli),
         };
         return root;
     }
