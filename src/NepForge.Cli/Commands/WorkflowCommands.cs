@@ -40,7 +40,7 @@ static class WorkflowCommands
             var runner = new WorkflowRunner(spec, cli.Note);
             if (r.GetValue(check))
             {
-                cli.Out.WriteLine($"{spec.File}: valid; stages: {string.Join(" → ", WorkflowRunner.Folders.Where(f => runner.IsEnabled(f.Stage)).Select(f => f.Folder))}; work folder {spec.WorkDir}");
+                cli.Out.WriteLine($"{spec.File}: valid; stages: {string.Join(" → ", runner.StageList().Select(f => f.Folder))}; work folder {spec.WorkDir}");
                 return CliContext.Success;
             }
             string train = runner.Run();
@@ -61,10 +61,12 @@ static class WorkflowCommands
             var state = WorkflowState.Load(spec.WorkDir);
             var runner = new WorkflowRunner(spec);
             var rows = new List<Dictionary<string, object?>>();
-            foreach (var (stage, folder) in WorkflowRunner.Folders.Where(f => runner.IsEnabled(f.Stage)))
+            foreach (var (stage, folder) in runner.StageList())
             {
                 var record = state.Stages.GetValueOrDefault(stage);
-                var jobs = stage is "aimd" or "label" ? WorkflowRunner.JobCounts(runner.FolderOf(stage)) : new Dictionary<DftJobState, int>();
+                var jobs = stage == "aimd" || stage.EndsWith("label", StringComparison.Ordinal)
+                    ? WorkflowRunner.JobCounts(Path.Combine(spec.WorkDir, folder))
+                    : new Dictionary<DftJobState, int>();
                 rows.Add(new Dictionary<string, object?>
                 {
                     ["stage"] = folder,
@@ -78,17 +80,19 @@ static class WorkflowCommands
             long frames = WorkflowRunner.CountFrames(train);
             if (r.GetValue(json))
             {
-                cli.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["workflow"] = spec.File, ["stages"] = rows, ["train_frames"] = frames }));
+                cli.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["workflow"] = spec.File, ["stages"] = rows, ["train_frames"] = frames, ["stopped"] = state.Stopped }));
                 return CliContext.Success;
             }
             foreach (var row in rows)
             {
                 var jobs = (Dictionary<string, int>)row["jobs"]!;
                 string jobText = jobs.Count == 0 ? "" : " [jobs: " + string.Join(", ", jobs.Select(kv => $"{kv.Value} {kv.Key}")) + "]";
-                cli.Out.WriteLine($"{row["stage"],-11} {row["status"],-8} {row["summary"]}{jobText}");
+                cli.Out.WriteLine($"{row["stage"],-19} {row["status"],-8} {row["summary"]}{jobText}");
                 if (row["error"] is string error)
                     cli.Out.WriteLine($"            error: {error}");
             }
+            if (state.Stopped is { } stopped)
+                cli.Out.WriteLine($"stopped: {stopped}");
             cli.Out.WriteLine($"{spec.Collect.Output}: {frames} frame(s)");
             return CliContext.Success;
         }));

@@ -25,8 +25,6 @@ public static class WorkflowParser
         var root = YamlNode.Parse(text, file);
         root.AllowOnly("name", "workdir", "engine", "executor", "stages", "active_learning");
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(file))!;
-        if (root.Get("active_learning") is { } al)
-            throw al.Error("the active-learning loop is not in this version's workflow runner yet; run its steps with `nepforge nep …`, `nepforge select` and `nepforge dft …`");
 
         var engineNode = root.Required("engine");
         var engine = ParseEngine(engineNode, baseDir);
@@ -39,6 +37,8 @@ public static class WorkflowParser
             settings[key] = stages.Get(key)?.Canonical() ?? "";
         settings["aimd"] += "|" + engineText;
         settings["label"] += "|" + engineText;
+        var alNode = root.Get("active_learning");
+        settings["active_learning"] = (alNode?.Canonical() ?? "") + "|" + engineText;
 
         var spec = new WorkflowSpec
         {
@@ -53,7 +53,10 @@ public static class WorkflowParser
             Label = stages.Get("label") is { } l ? ParseLabel(l) : null,
             Collect = stages.Get("collect") is { } c ? ParseCollect(c) : new CollectSpec(),
             StageSettings = settings,
+            ActiveLearning = alNode is null ? null : ParseActiveLearning(alNode, baseDir),
         };
+        if (spec.ActiveLearning is not null && spec.Label is null)
+            throw alNode!.Error("the loop labels its picks with the engine of stages.label: add stages.label");
 
         // Combinations that cannot work.
         if (spec.Aimd is null && spec.Extract.From.Count == 0)
@@ -219,6 +222,45 @@ public static class WorkflowParser
         var spec = new LabelSpec { MaxAttempts = n.Get("max_attempts")?.Int() ?? 3, MaxFailed = n.Get("max_failed")?.Number() ?? 0.2, Escalate = escalate };
         if (spec.MaxAttempts < 1)
             throw n.Required("max_attempts").Error("must be ≥ 1");
+        return spec;
+    }
+
+    static ActiveLearningSpec ParseActiveLearning(YamlNode n, string baseDir)
+    {
+        n.AllowOnly("model", "train", "generations", "explore", "clean", "select", "stop");
+        if (n.Get("train") is { } train)
+            throw train.Error("training inside the workflow is not in this version: train with `nepforge nep train` and give the model as active_learning.model");
+        var explore = n.Required("explore");
+        explore.AllowOnly("temperatures", "steps", "dump_every", "timestep", "structures", "seed");
+        var clean = n.Get("clean");
+        clean?.AllowOnly("min_ratio", "max_force");
+        var select = n.Get("select");
+        select?.AllowOnly("max", "min_distance");
+        var stop = n.Get("stop");
+        stop?.AllowOnly("min_selected", "force_rmse");
+        var spec = new ActiveLearningSpec
+        {
+            Model = ExistingFile(n.Required("model"), baseDir),
+            Generations = n.Get("generations")?.Int() ?? 1,
+            Temperatures = explore.Required("temperatures").Items().Select(t => t.Number()).ToList(),
+            Steps = explore.Get("steps")?.Int() ?? 1000,
+            DumpEvery = explore.Get("dump_every")?.Int() ?? 20,
+            Timestep = explore.Get("timestep")?.Number() ?? 1.0,
+            Structures = explore.Get("structures")?.Int() ?? 2,
+            Seed = explore.Get("seed")?.Int() ?? 1,
+            CleanMinRatio = clean?.Get("min_ratio")?.Number() ?? 0.5,
+            CleanMaxForce = clean?.Get("max_force")?.Number() ?? 50,
+            SelectMax = select?.Get("max")?.Int() ?? 10,
+            SelectMinDistance = select?.Get("min_distance")?.Number() ?? 0.01,
+            StopMinSelected = stop?.Get("min_selected")?.Int() ?? 1,
+            StopForceRmse = stop?.Get("force_rmse")?.Number(),
+        };
+        if (spec.Generations < 1)
+            throw n.Required("generations").Error("must be ≥ 1");
+        if (spec.Temperatures.Any(t => !(t > 0)))
+            throw explore.Required("temperatures").Error("temperatures must be > 0 K");
+        if (spec.Steps < 1 || spec.DumpEvery < 1 || spec.Structures < 1)
+            throw explore.Error("steps, dump_every and structures must be ≥ 1");
         return spec;
     }
 

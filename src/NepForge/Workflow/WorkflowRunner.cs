@@ -36,54 +36,99 @@ public sealed class WorkflowRunner
     /// <summary>The folder of a stage.</summary>
     public string FolderOf(string stage) => Path.Combine(_spec.WorkDir, Folders.Single(f => f.Stage == stage).Folder);
 
+    /// <summary>A stage: its journal key, folder, settings text, input files, action, and an optional stop rule checked once it is done.</summary>
+    public sealed record StageDef(string Key, string Folder, string Settings, Func<IReadOnlyList<string>> Inputs, Func<string, string> Run, Func<string?>? StopAfter = null);
+
     /// <summary>Runs (or resumes) every stage; returns the training set's path.</summary>
     public string Run(CancellationToken cancellationToken = default)
     {
         using var workflowLock = WorkflowLock.Acquire(_spec.WorkDir);
         var state = WorkflowState.Load(_spec.WorkDir);
         var stages = new WorkflowStages(_spec, this, _log, cancellationToken);
-        foreach (var (stage, folder) in Folders)
+        foreach (var def in Definitions(stages))
         {
-            if (!IsEnabled(stage))
-                continue;
-            string fingerprint = Fingerprint(stage);
-            if (state.Stages.TryGetValue(stage, out var record) && record.Fingerprint == fingerprint && record.Status == "done")
-            {
-                _log($"{folder}: done ({record.Summary}); unchanged, kept");
-                continue;
-            }
-            string dir = Path.Combine(_spec.WorkDir, folder);
-            if (record is not null && record.Fingerprint != fingerprint && Directory.Exists(dir))
-            {
-                string old = Supersede(dir);
-                _log($"{folder}: its settings or inputs changed since it ran; old results moved to {Path.GetFileName(old)}, redoing it");
-            }
-            else if (record is { Status: not "done" })
-            {
-                _log($"{folder}: resuming");
-            }
-            record = new StageRecord { Status = "running", Fingerprint = fingerprint, Started = DateTimeOffset.UtcNow };
-            state.Stages[stage] = record;
-            state.Save(_spec.WorkDir);
-            Directory.CreateDirectory(dir);
-            try
-            {
-                record.Summary = stages.Run(stage, dir);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                record.Status = "failed";
-                record.Error = e.Message;
-                state.Save(_spec.WorkDir);
-                throw;
-            }
-            record.Status = "done";
-            record.Error = null;
-            record.Finished = DateTimeOffset.UtcNow;
-            state.Save(_spec.WorkDir);
-            _log($"{folder}: done ({record.Summary})");
+            if (!RunStage(state, def))
+                break;
         }
         return Path.Combine(_spec.WorkDir, _spec.Collect.Output);
+    }
+
+    // Phase 1, then each active-learning generation.
+    IEnumerable<StageDef> Definitions(WorkflowStages stages)
+    {
+        foreach (var (stage, folder) in Folders.Where(f => IsEnabled(f.Stage)))
+        {
+            yield return new StageDef(stage, Path.Combine(_spec.WorkDir, folder), _spec.StageSettings.GetValueOrDefault(stage, ""),
+                () => WorkflowStages.InputsOf(stage, _spec, this), dir => stages.Run(stage, dir));
+        }
+        if (_spec.ActiveLearning is not { } al)
+            yield break;
+        var loop = new ActiveLearningStages(_spec, this, stages);
+        for (int g = 1; g <= al.Generations; g++)
+        {
+            foreach (var def in loop.Stages(g))
+                yield return def;
+        }
+    }
+
+    /// <summary>The stage keys and folders of this workflow, in order (for status).</summary>
+    public IReadOnlyList<(string Key, string Folder)> StageList()
+    {
+        var stages = new WorkflowStages(_spec, this, _log, CancellationToken.None);
+        return Definitions(stages).Select(d => (d.Key, Path.GetRelativePath(_spec.WorkDir, d.Folder))).ToList();
+    }
+
+    // Runs one stage unless it is done and unchanged; false when a stop rule ends the workflow here.
+    bool RunStage(WorkflowState state, StageDef def)
+    {
+        string name = Path.GetRelativePath(_spec.WorkDir, def.Folder);
+        string fingerprint = Fingerprint(def);
+        if (state.Stages.TryGetValue(def.Key, out var record) && record.Fingerprint == fingerprint && record.Status == "done")
+        {
+            _log($"{name}: done ({record.Summary}); unchanged, kept");
+            return Continue(state, def);
+        }
+        if (record is not null && record.Fingerprint != fingerprint && Directory.Exists(def.Folder))
+        {
+            string old = Supersede(def.Folder);
+            _log($"{name}: its settings or inputs changed since it ran; old results moved to {Path.GetFileName(old)}, redoing it");
+        }
+        else if (record is { Status: not "done" })
+        {
+            _log($"{name}: resuming");
+        }
+        record = new StageRecord { Status = "running", Fingerprint = fingerprint, Started = DateTimeOffset.UtcNow };
+        state.Stages[def.Key] = record;
+        state.Stopped = null;
+        state.Save(_spec.WorkDir);
+        Directory.CreateDirectory(def.Folder);
+        try
+        {
+            record.Summary = def.Run(def.Folder);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            record.Status = "failed";
+            record.Error = e.Message;
+            state.Save(_spec.WorkDir);
+            throw;
+        }
+        record.Status = "done";
+        record.Error = null;
+        record.Finished = DateTimeOffset.UtcNow;
+        state.Save(_spec.WorkDir);
+        _log($"{name}: done ({record.Summary})");
+        return Continue(state, def);
+    }
+
+    bool Continue(WorkflowState state, StageDef def)
+    {
+        if (def.StopAfter?.Invoke() is not { } reason)
+            return true;
+        _log($"stopping: {reason}");
+        state.Stopped = reason;
+        state.Save(_spec.WorkDir);
+        return false;
     }
 
     /// <summary>Whether the workflow has this stage.</summary>
@@ -106,10 +151,10 @@ public sealed class WorkflowRunner
     }
 
     // The stage's settings plus the content of what it reads: a change in either redoes the stage.
-    string Fingerprint(string stage)
+    static string Fingerprint(StageDef def)
     {
-        var sb = new StringBuilder(_spec.StageSettings.GetValueOrDefault(stage, ""));
-        foreach (string input in WorkflowStages.InputsOf(stage, _spec, this))
+        var sb = new StringBuilder(def.Settings);
+        foreach (string input in def.Inputs())
             sb.Append('|').Append(Path.GetFileName(input)).Append('=').Append(HashFile(input));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }

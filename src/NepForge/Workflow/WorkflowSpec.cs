@@ -155,6 +155,52 @@ public sealed record CollectSpec
     public string Output { get; init; } = "train.xyz";
 }
 
+/// <summary>The active-learning loop after phase 1: explore with a NEP model, clean, select, label, merge.</summary>
+public sealed record ActiveLearningSpec
+{
+    /// <summary>The NEP model (nep.txt) that explores and whose descriptors select.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Generation budget.</summary>
+    public int Generations { get; init; } = 1;
+
+    /// <summary>Exploration temperatures, K.</summary>
+    public required IReadOnlyList<double> Temperatures { get; init; }
+
+    /// <summary>MD steps per run.</summary>
+    public int Steps { get; init; } = 1000;
+
+    /// <summary>Dump every this many steps.</summary>
+    public int DumpEvery { get; init; } = 20;
+
+    /// <summary>Time step, fs.</summary>
+    public double Timestep { get; init; } = 1.0;
+
+    /// <summary>Starting structures per generation, taken evenly from the current training set.</summary>
+    public int Structures { get; init; } = 2;
+
+    /// <summary>Seed of the MD (generation g uses seed + g).</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Trajectory health: minimum distance as a fraction of the covalent radii sum.</summary>
+    public double CleanMinRatio { get; init; } = 0.5;
+
+    /// <summary>Trajectory health: largest |F| in eV/Å.</summary>
+    public double CleanMaxForce { get; init; } = 50;
+
+    /// <summary>Structures picked per generation at most.</summary>
+    public int SelectMax { get; init; } = 10;
+
+    /// <summary>Novelty threshold in descriptor space (the farthest candidate must be farther than this).</summary>
+    public double SelectMinDistance { get; init; } = 0.01;
+
+    /// <summary>Stop when fewer structures than this are new enough to pick.</summary>
+    public int StopMinSelected { get; init; } = 1;
+
+    /// <summary>Stop when the model's force RMSE on the new labels (eV/Å) is below this.</summary>
+    public double? StopForceRmse { get; init; }
+}
+
 /// <summary>A parsed and validated workflow file.</summary>
 public sealed record WorkflowSpec
 {
@@ -187,6 +233,9 @@ public sealed record WorkflowSpec
 
     /// <summary>Collect stage.</summary>
     public CollectSpec Collect { get; init; } = new();
+
+    /// <summary>The active-learning loop, if any.</summary>
+    public ActiveLearningSpec? ActiveLearning { get; init; }
 
     /// <summary>Canonical text of each stage's settings (with the engine/executor where they matter), for fingerprints.</summary>
     public IReadOnlyDictionary<string, string> StageSettings { get; init; } = new Dictionary<string, string>();

@@ -140,17 +140,19 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         return $"{made} perturbed, {n} structure(s) to label";
     }
 
-    string Label(string dir)
+    string Label(string dir) => LabelFrames(WorkflowRunner.Read(LabelInput(spec, runner)), dir).Summary;
+
+    /// <summary>DFT single points of <paramref name="frames"/> in <paramref name="dir"/>; writes and returns labelled.xyz's frames.</summary>
+    internal (string Summary, List<Frame> Labelled) LabelFrames(IEnumerable<Frame> frames, string dir)
     {
-        var frames = WorkflowRunner.Read(LabelInput(spec, runner));
         var inputs = spec.Engine.Kind == "cp2k"
             ? new DftEngineInputs { Cp2k = Cp2kSettings() with { Template = spec.Engine.Cp2kTemplate is { } t ? Cp2kInputWriter.ReadTemplate(t) : null } }
             : new DftEngineInputs { Vasp = VaspInputs(spec.Engine.Incar) };
         DftJobs.Prepare(frames, dir, inputs);
         var summary = RunJobs(dir, spec.Label!);
-        var labelled = DftJobs.Find(dir).Select(DftJobs.Describe).Where(s => s.State == DftJobState.Converged).SelectMany(s => s.Labelled);
+        var labelled = DftJobs.Find(dir).Select(DftJobs.Describe).Where(s => s.State == DftJobState.Converged).SelectMany(s => s.Labelled).ToList();
         long n = ExtXyzWriter.WriteFile(Path.Combine(dir, "labelled.xyz"), labelled);
-        return $"{summary.Converged} converged, {summary.Quarantined} quarantined, {n} frame(s)";
+        return ($"{summary.Converged} converged, {summary.Quarantined} quarantined, {n} frame(s)", labelled);
     }
 
     string Collect(string dir)
@@ -187,7 +189,7 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     };
 
     // The DFT jobs of a stage through the configured executor, waiting until all have finished.
-    DftBatchSummary RunJobs(string dir, LabelSpec label)
+    internal DftBatchSummary RunJobs(string dir, LabelSpec label)
     {
         var e = spec.Executor;
         string command = spec.Engine.Command

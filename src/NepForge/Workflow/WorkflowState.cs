@@ -35,6 +35,9 @@ public sealed class WorkflowState
     /// <summary>File name in the work folder.</summary>
     public const string FileName = "workflow.state.json";
 
+    /// <summary>Why the last run stopped early (a stopping rule of the loop), if it did.</summary>
+    public string? Stopped { get; set; }
+
     /// <summary>Stages by name.</summary>
     public SortedDictionary<string, StageRecord> Stages { get; set; } = new(StringComparer.Ordinal);
 

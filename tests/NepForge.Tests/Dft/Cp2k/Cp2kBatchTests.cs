@@ -103,3 +103,15 @@ public sealed class Cp2kBatchTests(ITestOutputHelper output) : IDisposable
         }
     }
 }
+
+/// <summary>A test that needs CP2K and the shared fixtures.</summary>
+public sealed class Cp2kFixtureFactAttribute : FactAttribute
+{
+    public Cp2kFixtureFactAttribute()
+    {
+        if (NepForge.Dft.Cp2k.Cp2kRunner.Find() is null)
+            Skip = "CP2K is not installed (scripts/ensure-prerequisites.sh installs it)";
+        else if (Fixtures.RootOrNull is null)
+            Skip = Fixtures.SkipReason;
+    }
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json;
+using NepForge.Formats.ExtXyz;
+using NepForge.IO;
+using NepForge.Nep;
+using NepForge.Sampling;
+using NepForge.Sampling.Selection;
+using NepForge.Structures;
+
+namespace NepForge.Workflow;
+
+/// <summary>
+/// One active-learning generation in <c>gen-NNN/</c>: <c>01.explore</c> (MD with the NEP model on the CPU, from
+/// structures of the current training set), <c>02.clean</c> (each trajectory cut before its first unphysical frame),
+/// <c>03.select</c> (farthest-point sampling of the mean scaled descriptor against the training set),
+/// <c>04.label</c> (DFT single points; the model's error on them is the acquisition error), <c>05.merge</c>
+/// (training set + new labels). The same library calls as <c>nepforge md</c>, <c>trajectory clean</c>,
+/// <c>select</c>, <c>dft</c> and <c>merge</c>.
+/// </summary>
+sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, WorkflowStages phase1)
+{
+    ActiveLearningSpec Al => spec.ActiveLearning!;
+
+    /// <summary>gen-001, gen-002, …</summary>
+    public static string GenerationFolder(int g) => string.Create(CultureInfo.InvariantCulture, $"gen-{g:000}");
+
+    string Dir(int g, string stage) => Path.Combine(spec.WorkDir, GenerationFolder(g), stage);
+
+    /// <summary>The training set a generation starts from.</summary>
+    public string BaseTrain(int g) => g == 1
+        ? Path.Combine(runner.FolderOf("collect"), spec.Collect.Output)
+        : Path.Combine(Dir(g - 1, "05.merge"), spec.Collect.Output);
+
+    /// <summary>The stages of generation <paramref name="g"/>: key, folder, inputs, action.</summary>
+    public IEnumerable<WorkflowRunner.StageDef> Stages(int g)
+    {
+        string settings = spec.StageSettings.GetValueOrDefault("active_learning", "") + "|gen" + g.ToString(CultureInfo.InvariantCulture);
+        string gen = GenerationFolder(g);
+        yield return new($"{gen}.explore", Dir(g, "01.explore"), settings, () => [BaseTrain(g), Al.Model], dir => Explore(g, dir));
+        yield return new($"{gen}.clean", Dir(g, "02.clean"), settings, () => Trajectories(g), dir => Clean(g, dir));
+        yield return new($"{gen}.select", Dir(g, "03.select"), settings, () => [Path.Combine(Dir(g, "02.clean"), "candidates.xyz"), BaseTrain(g), Al.Model], Select,
+            () => WorkflowRunner.CountFrames(Path.Combine(Dir(g, "03.select"), "selected.xyz")) < Al.StopMinSelected
+                ? $"{gen}: fewer than {Al.StopMinSelected} structure(s) farther than {Al.SelectMinDistance.ToString(CultureInfo.InvariantCulture)} from the training set in descriptor space"
+                : null);
+        yield return new($"{gen}.label", Dir(g, "04.label"), spec.StageSettings["label"], () => [Path.Combine(Dir(g, "03.select"), "selected.xyz"), Al.Model], dir => Label(dir));
+        yield return new($"{gen}.merge", Dir(g, "05.merge"), settings, () => [BaseTrain(g), Path.Combine(Dir(g, "04.label"), "labelled.xyz")], Merge,
+            () => AcquisitionStop(g));
+    }
+
+    List<string> Trajectories(int g) =>
+        Directory.Exists(Dir(g, "01.explore")) ? Directory.GetFiles(Dir(g, "01.explore"), "traj-*.xyz").Order(StringComparer.Ordinal).ToList() : [];
+
+    string Explore(int g, string dir)
+    {
+        var train = ExtXyzReader.ReadFrames(BaseTrain(g)).ToList();
+        if (train.Count == 0)
+            throw new InvalidOperationException($"{BaseTrain(g)} is empty: nothing to start the exploration from");
+        var starts = FrameSelection.Evenly(train.Count, Math.Min(Al.Structures, train.Count)).Select(i => train[(int)i]).ToList();
+        var calc = new NepCalculator(NepModelReader.Read(Al.Model), Environment.ProcessorCount);
+        int runs = 0, frames = 0;
+        for (int s = 0; s < starts.Count; s++)
+        {
+            foreach (double t in Al.Temperatures)
+            {
+                int seed = Al.Seed + 1000 * g + 10 * s + Array.IndexOf(Al.Temperatures.ToArray(), t);
+                var md = new NepMolecularDynamics(calc, new MdOptions { Temperature = t, Steps = Al.Steps, DumpEvery = Al.DumpEvery, TimeStepFs = Al.Timestep, Seed = seed });
+                string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"traj-{s:00}-{t:0.##}K.xyz"));
+                string configType = string.Create(CultureInfo.InvariantCulture, $"al_{GenerationFolder(g)}_{t:0.##}K");
+                frames += (int)ExtXyzWriter.WriteFile(path, md.Run(starts[s]).Select(m =>
+                {
+                    m.Frame.Info.ConfigType = configType;
+                    return m.Frame;
+                }));
+                runs++;
+            }
+        }
+        return $"{runs} MD run(s), {frames} frame(s)";
+    }
+
+    string Clean(int g, string dir)
+    {
+        var options = new TrajectoryHealthOptions { MinDistanceRatio = Al.CleanMinRatio, MaxForce = Al.CleanMaxForce };
+        var kept = new List<Frame>();
+        var report = new List<string>();
+        foreach (string path in Trajectories(g))
+        {
+            var frames = ExtXyzReader.ReadFrames(path).Select(f =>
+            {
+                // The health check reads |F| from the model's forces of the dump.
+                if (f.GetArray("nep_forces")?.Reals is { } forces)
+                    f.Forces = forces;
+                return f;
+            });
+            var result = TrajectoryHealth.Clean(frames, options, (f, index) =>
+            {
+                // Where the structure came from is the trajectory (the run's start is kept as md_start).
+                if (f.Info.SourceFile is { } start)
+                    f.Info.SetExtra("md_start", $"{start}:{f.Info.SourceIndex}");
+                f.Info.SourceFile = path;
+                f.Info.SourceIndex = index;
+                f.Info.RemoveExtra("nep_energy");
+                TrajectoryHealth.StripDumpLabels(f, path, index);
+                kept.Add(f);
+            });
+            report.Add(result.Problem is { } p
+                ? string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(path)}: cut at frame {result.BadFrame} ({p.Check}: {p.Message})")
+                : $"{Path.GetFileName(path)}: healthy");
+        }
+        ExtXyzWriter.WriteFile(Path.Combine(dir, "candidates.xyz"), kept);
+        AtomicFile.WriteAllText(Path.Combine(dir, "clean-report.txt"), string.Join("\n", report) + "\n");
+        int cut = report.Count(r => r.Contains("cut at", StringComparison.Ordinal));
+        return $"{kept.Count} candidate frame(s); {cut} of {report.Count} trajectories cut";
+    }
+
+    string Select(string dir)
+    {
+        string gen = Path.GetFileName(Path.GetDirectoryName(dir))!;
+        int g = int.Parse(gen["gen-".Length..], CultureInfo.InvariantCulture);
+        var candidates = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "02.clean"), "candidates.xyz")).ToList();
+        var train = ExtXyzReader.ReadFrames(BaseTrain(g)).ToList();
+        var calc = new NepCalculator(NepModelReader.Read(Al.Model), Environment.ProcessorCount);
+        int dim = StructureFeatures.Dimension(calc.Model, FeatureReduction.Mean);
+        var cand = FeatureMatrix.FromRows(candidates.Select(f => StructureFeatures.Of(calc, f, FeatureReduction.Mean)).ToList(), dim);
+        var bases = FeatureMatrix.FromRows(train.Select(f => StructureFeatures.Of(calc, f, FeatureReduction.Mean)).ToList(), dim);
+        var outcome = candidates.Count == 0
+            ? null
+            : FpsSelection.Select(cand, bases, new SelectionRules { Max = Al.SelectMax, MinDistance = Al.SelectMinDistance, Seed = Al.Seed + g });
+        var picks = outcome?.Picks ?? [];
+        ExtXyzWriter.WriteFile(Path.Combine(dir, "selected.xyz"), picks.Select(p => candidates[p.Index]));
+        var report = new Dictionary<string, object?>
+        {
+            ["candidates"] = candidates.Count,
+            ["base"] = train.Count,
+            ["max"] = Al.SelectMax,
+            ["min_distance"] = Al.SelectMinDistance,
+            ["picks"] = picks.Select(p => new Dictionary<string, object?>
+            {
+                ["source_file"] = candidates[p.Index].Info.SourceFile,
+                ["source_index"] = candidates[p.Index].Info.SourceIndex,
+                ["distance"] = p.Distance,
+            }).ToList(),
+            ["remaining_largest"] = outcome is null || double.IsNaN(outcome.RemainingLargest) ? null : outcome.RemainingLargest,
+            ["stop"] = outcome?.Stop.ToString(),
+        };
+        AtomicFile.WriteAllText(Path.Combine(dir, "select-report.json"), JsonSerializer.Serialize(report, WorkflowReportJson.Default.DictionaryStringObject) + "\n");
+        return $"{picks.Count} of {candidates.Count} candidate(s) picked";
+    }
+
+    string Label(string dir)
+    {
+        string gen = Path.GetFileName(Path.GetDirectoryName(dir))!;
+        int g = int.Parse(gen["gen-".Length..], CultureInfo.InvariantCulture);
+        var selected = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "03.select"), "selected.xyz")).ToList();
+        var (summary, labelled) = phase1.LabelFrames(selected, dir);
+        // The acquisition error: how wrong the exploring model was on what it found.
+        var calc = new NepCalculator(NepModelReader.Read(Al.Model), Environment.ProcessorCount);
+        double sum = 0;
+        long count = 0;
+        foreach (var f in labelled.Where(f => f.Forces is not null))
+        {
+            var predicted = calc.Compute(f).Forces;
+            for (int i = 0; i < predicted.Length; i++)
+            {
+                double d = predicted[i] - f.Forces![i];
+                sum += d * d;
+                count++;
+            }
+        }
+        double? rmse = count == 0 ? null : Math.Sqrt(sum / count);
+        AtomicFile.WriteAllText(Path.Combine(dir, "acquisition.json"),
+            JsonSerializer.Serialize(new Dictionary<string, object?> { ["frames"] = labelled.Count, ["force_rmse_ev_per_a"] = rmse }, WorkflowReportJson.Default.DictionaryStringObject) + "\n");
+        return summary + (rmse is double r ? string.Create(CultureInfo.InvariantCulture, $"; model force RMSE on them {r * 1000:F1} meV/Å") : "");
+    }
+
+    string Merge(string dir)
+    {
+        string gen = Path.GetFileName(Path.GetDirectoryName(dir))!;
+        int g = int.Parse(gen["gen-".Length..], CultureInfo.InvariantCulture);
+        var frames = ExtXyzReader.ReadFrames(BaseTrain(g)).Concat(ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "04.label"), "labelled.xyz"))).ToList();
+        string output = Path.Combine(dir, spec.Collect.Output);
+        long n = ExtXyzWriter.WriteFile(output, frames);
+        ExtXyzWriter.WriteFile(Path.Combine(spec.WorkDir, spec.Collect.Output), frames);
+        return $"{n} frame(s) in {spec.Collect.Output}";
+    }
+
+    string? AcquisitionStop(int g)
+    {
+        if (Al.StopForceRmse is not double target)
+            return null;
+        string path = Path.Combine(Dir(g, "04.label"), "acquisition.json");
+        if (!File.Exists(path))
+            return null;
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.TryGetProperty("force_rmse_ev_per_a", out var v) && v.ValueKind == JsonValueKind.Number && v.GetDouble() < target
+            ? string.Create(CultureInfo.InvariantCulture, $"{GenerationFolder(g)}: the model's force RMSE on the new labels ({v.GetDouble():F4} eV/Å) is below the target {target} eV/Å")
+            : null;
+    }
+}
+
+/// <summary>Source-generated JSON for the workflow's small reports.</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, object?>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<Dictionary<string, object?>>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(double))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(int))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(long))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true)]
+internal sealed partial class WorkflowReportJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using NepForge.Formats.ExtXyz;
+using NepForge.Tests.Cli;
+using NepForge.Tests.Dft.Cp2k;
+using Xunit.Abstractions;
+
+namespace NepForge.Tests.Workflow;
+
+/// <summary>
+/// One active-learning generation end to end on a tiny real system: three CP2K-labelled Si8 frames as the training
+/// set, MD with a fixture NEP model on the CPU, trajectory cleaning, farthest-point selection against the training
+/// set, CP2K labels for the picks, and the merged training set.
+/// </summary>
+public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposable
+{
+    readonly CliRunner _cli = new();
+
+    public void Dispose() => _cli.Dispose();
+
+    string Workflow(string minDistance)
+    {
+        string dir = _cli.PathOf("al");
+        Directory.CreateDirectory(dir);
+        string aimd = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
+        string model = Fixtures.Path("nep/potentials/Si_2022_NEP4_5body.txt");
+        string path = Path.Combine(dir, "wf.yaml");
+        File.WriteAllText(path, $"""
+            engine:
+              kind: cp2k
+              cp2k_cutoff: 150
+            executor:
+              kind: local
+              parallel: 2
+              poll: 0.3
+            stages:
+              extract:
+                from: ['{aimd}']
+              sample:
+                count: 3
+              label:
+                max_attempts: 2
+            active_learning:
+              model: '{model}'
+              generations: 2
+              explore:
+                temperatures: [1200]
+                steps: 200
+                dump_every: 20
+                structures: 1
+                seed: 3
+              clean:
+                min_ratio: 0.5
+              select:
+                max: 2
+                min_distance: {minDistance}
+              stop:
+                min_selected: 1
+            """);
+        return path;
+    }
+
+    [Cp2kFixtureFact]
+    public void A_generation_explores_cleans_selects_labels_and_merges()
+    {
+        string wf = Workflow("0.0001");
+        var (code, _, err) = _cli.Run("run", wf);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+        string dir = Path.GetDirectoryName(wf)!;
+        var train = ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).ToList();
+        // 3 phase-1 frames, then 2 picks per generation for 2 generations.
+        Assert.Equal(7, train.Count);
+        var picked = train.Skip(3).ToList();
+        Assert.All(picked, f =>
+        {
+            Assert.StartsWith("al_gen-00", f.Info.ConfigType);
+            Assert.Equal("cp2k_free_energy", f.Info.EnergyKind);   // real CP2K labels, not the model's
+            Assert.Contains("traj-00-1200K.xyz", f.Info.SourceFile);  // where in the exploration it came from
+            Assert.NotNull(f.Forces);
+            Assert.NotNull(f.Virial);
+        });
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gen-001", "03.select", "select-report.json")));
+        Assert.Equal(2, report.RootElement.GetProperty("picks").GetArrayLength());
+        Assert.Equal(3, report.RootElement.GetProperty("base").GetInt32());
+        using var acquisition = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gen-001", "04.label", "acquisition.json")));
+        Assert.True(acquisition.RootElement.GetProperty("force_rmse_ev_per_a").GetDouble() > 0);
+        // Generation 2 started from generation 1's merged set.
+        using var report2 = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gen-002", "03.select", "select-report.json")));
+        Assert.Equal(5, report2.RootElement.GetProperty("base").GetInt32());
+        var (_, status, _) = _cli.Run("status", wf);
+        Assert.Matches(@"gen-002/05\.merge\s+done", status);
+
+        // Nothing changed: a rerun keeps everything.
+        var (again, _, err2) = _cli.Run("run", wf);
+        Assert.Equal(0, again);
+        Assert.DoesNotContain("resuming", err2);
+        Assert.DoesNotContain("redoing", err2);
+    }
+
+    [Cp2kFixtureFact]
+    public void The_loop_stops_when_nothing_is_new_enough()
+    {
+        string wf = Workflow("1000");
+        var (code, _, err) = _cli.Run("run", wf);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+        Assert.Contains("stopping: gen-001: fewer than 1 structure(s) farther than 1000", err);
+        string dir = Path.GetDirectoryName(wf)!;
+        Assert.False(Directory.Exists(Path.Combine(dir, "gen-001", "04.label")));
+        Assert.Equal(3, ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).Count());
+        var (_, status, _) = _cli.Run("status", wf);
+        Assert.Contains("stopped: gen-001", status);
+    }
+}
