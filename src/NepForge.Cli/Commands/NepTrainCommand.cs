@@ -80,7 +80,7 @@ public static class NepTrainCommand
 
             cli.Note($"nep train: running {exe} in {folder}");
             var result = NepTrainer.Run(folder, exe, Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(Math.Max(0.05, r.GetValue(poll))),
-                l => cli.Note("nep train: " + Progress(l)));
+                l => cli.Note("nep train: " + Progress(l, input.Number("generation"))));
             cli.Note($"nep train: nep exited with code {result.ExitCode}{(result.Resumed ? " (resumed from nep.restart)" : "")}; log in nep.log");
             cli.Note($"nep train: produced {(result.Produced.Count == 0 ? "nothing" : string.Join(", ", result.Produced))}");
             foreach (string f in result.Produced)
@@ -91,9 +91,9 @@ public static class NepTrainCommand
     }
 
     /// <summary>One line about the last row of loss.out.</summary>
-    internal static string Progress(LossFile l)
+    internal static string Progress(LossFile l, double maxGeneration)
     {
-        var parts = new List<string> { $"generation {l.Generations[^1].ToString("0", CultureInfo.InvariantCulture)}" };
+        var parts = new List<string> { $"generation {l.Generations[^1].ToString("0", CultureInfo.InvariantCulture)}/{maxGeneration.ToString("0", CultureInfo.InvariantCulture)}" };
         if (l.Get("total") is { } total)
             parts.Add($"loss {total.Values[^1].ToString("G4", CultureInfo.InvariantCulture)}");
         foreach (var s in l.Series.Where(s => s.Name.StartsWith("rmse_", StringComparison.Ordinal) && s.Values[^1] != 0))

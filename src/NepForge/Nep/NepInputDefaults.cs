@@ -51,7 +51,8 @@ public static class NepInputDefaults
         int bR = (int)input.Number("basis_size", 0), bA = (int)input.Number("basis_size", 1);
         int lMax = (int)input.Number("l_max", 0);
         var l = input.Get("l_max");
-        int flags = l is null ? 1 : l.Values.Skip(1).Count(v => v != "0");
+        // q_222 stays on unless l_max says otherwise; the later flags are off unless given.
+        int flags = l is null || l.Values.Count < 2 ? 1 : l.Values.Skip(1).Count(v => v != "0");
         int dimAngular = (nA + 1) * (lMax + flags);
         int dim = nR + 1 + dimAngular;
         int neurons = (int)input.Number("neuron");

@@ -53,7 +53,7 @@ public static class NepTrainer
     /// <summary>
     /// Runs <paramref name="exe"/> in <paramref name="dir"/> until it exits (or <paramref name="timeout"/>), calling
     /// <paramref name="progress"/> with each new last row of loss.out (polled every <paramref name="poll"/>).
-    /// nep's output goes to <c>nep.log</c> in the folder.
+    /// nep's output (stdout and stderr) goes to <c>nep.log</c> in the folder as it is written.
     /// </summary>
     public static NepRunResult Run(string dir, string exe, TimeSpan timeout, TimeSpan poll, Action<LossFile>? progress = null, ICommandRunner? runner = null)
     {
@@ -63,13 +63,19 @@ public static class NepTrainer
             throw new InvalidOperationException($"'{dir}' needs nep.in and train.xyz before nep can run");
         bool resumed = File.Exists(Path.Combine(dir, "nep.restart"));
         runner ??= new ProcessCommandRunner();
-        var task = Task.Run(() => runner.Run(exe, [], dir, timeout));
+        // Through sh so that nep.log grows while nep runs (a days-long run can be watched); the runner would
+        // otherwise hold nep's output until it exits.
+        bool viaShell = !OperatingSystem.IsWindows() && File.Exists("/bin/sh");
+        var task = viaShell
+            ? Task.Run(() => runner.Run("/bin/sh", ["-c", "exec \"$0\" > nep.log 2>&1", exe], dir, timeout))
+            : Task.Run(() => runner.Run(exe, [], dir, timeout));
         double? seen = null;
         string loss = Path.Combine(dir, "loss.out");
         while (!task.Wait(poll))
             Report(loss, ref seen, progress);
         var r = task.Result;
-        AtomicFile.WriteAllText(Path.Combine(dir, "nep.log"), r.StdOut + (r.StdErr.Length > 0 ? "\n--- stderr ---\n" + r.StdErr : ""));
+        if (!viaShell)
+            AtomicFile.WriteAllText(Path.Combine(dir, "nep.log"), r.StdOut + (r.StdErr.Length > 0 ? "\n--- stderr ---\n" + r.StdErr : ""));
         var last = Report(loss, ref seen, progress);
         return new NepRunResult(r.ExitCode, r.TimedOut, resumed, last?.Generations[^1], last is null ? [] : last.Series, Produced(dir));
     }

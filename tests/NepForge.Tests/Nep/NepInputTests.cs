@@ -108,6 +108,9 @@ public sealed class NepInputTests
         var nep = NepInput.Parse("type 2 Te Pb");
         Assert.Equal(2641 + 392, NepInputDefaults.ParameterCount(nep));
         Assert.Equal(Math.Sqrt(3033e-6 / 2), NepInputDefaults.AutomaticLambda(nep), 12);
+        Assert.Equal(3033, NepInputDefaults.ParameterCount(NepInput.Parse("type 2 Te Pb\nl_max 4"))); // q_222 stays on
+        // l_max 4 0 0: dim = 7 + 7·4 = 35; ANN 37·30·2 + 1 = 2221.
+        Assert.Equal(2221 + 392, NepInputDefaults.ParameterCount(NepInput.Parse("type 2 Te Pb\nl_max 4 0 0")));
     }
 
     [Theory]

@@ -26,6 +26,7 @@ public sealed class NepTrainCliTests : IDisposable
             echo "nep4 1 Si" > nep.txt
             echo "0.1" > nep.restart
             echo "stand-in finished"
+            echo "a warning on stderr" >&2
             exit {{exitCode}}
 
             """.Replace("\r", "", StringComparison.Ordinal));
@@ -56,10 +57,12 @@ public sealed class NepTrainCliTests : IDisposable
         var (code, stdout, err) = _cli.Run("nep", "train", dir, "--train", TrainingSet(), "--nep", StandIn(), "--poll", "0.02");
         Assert.True(code == 0, err);
         Assert.Contains("wrote " + Path.Combine(dir, "nep.in"), err, StringComparison.Ordinal);
-        Assert.Contains("generation 300, loss 0.5, e_train 2.00 meV/atom, f_train 100.0 meV/Å", err, StringComparison.Ordinal);
+        Assert.Contains("generation 300/100000, loss 0.5, e_train 2.00 meV/atom, f_train 100.0 meV/Å", err, StringComparison.Ordinal);
         Assert.Contains("produced nep.txt, nep.restart, loss.out", err, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(dir, "nep.txt"), stdout, StringComparison.Ordinal);
-        Assert.Contains("stand-in finished", File.ReadAllText(Path.Combine(dir, "nep.log")), StringComparison.Ordinal);
+        string log = File.ReadAllText(Path.Combine(dir, "nep.log"));
+        Assert.Contains("stand-in finished", log, StringComparison.Ordinal);
+        Assert.Contains("a warning on stderr", log, StringComparison.Ordinal);
         Assert.Equal(3, ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).Count());
     }
 
