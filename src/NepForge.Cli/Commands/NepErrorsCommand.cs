@@ -48,9 +48,15 @@ public static class NepErrorsCommand
             }
             catch (NepOrderMismatchException e)
             {
-                // TODO(nep-eval): once the NEP evaluator is merged, evaluate nep.txt on train.xyz here instead of stopping.
-                cli.Note($"nep errors: {(which == "test" ? e.Message.Replace("train", "test", StringComparison.Ordinal) : e.Message)}");
-                return CliContext.Failure;
+                string why = which == "test" ? e.Message.Replace("train", "test", StringComparison.Ordinal) : e.Message;
+                if (!File.Exists(Path.Combine(folder, "nep.txt")))
+                {
+                    cli.Note($"nep errors: {why}; and there is no nep.txt in {folder} to recompute them with");
+                    return CliContext.Failure;
+                }
+                // The rows cannot be mapped back: evaluate the run's own model on every frame instead.
+                cli.Note($"nep errors: the *_{which}.out rows do not follow {which}.xyz (nep reordered them into batches); recomputing with the CPU NEP evaluator from nep.txt");
+                rows = NepErrorTable.FromModel(frames, new NepForge.Nep.NepCalculator(NepForge.Nep.NepModelReader.Read(Path.Combine(folder, "nep.txt"))));
             }
             AtomicFile.Write(r.GetValue(output)!, s =>
             {

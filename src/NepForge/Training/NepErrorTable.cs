@@ -68,6 +68,38 @@ public static class NepErrorTable
     }
 
     /// <summary>
+    /// The same table computed directly: <paramref name="calculator"/> (the run's nep.txt) evaluated on every frame, so
+    /// no row mapping is needed (for runs where nep reordered the structures into batches). Energies and virials per
+    /// atom, virial components xx yy zz xy yz zx as nep prints them.
+    /// </summary>
+    public static List<StructureError> FromModel(IReadOnlyList<Frame> frames, Nep.NepCalculator calculator)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentNullException.ThrowIfNull(calculator);
+        var results = calculator.Compute(frames);
+        var rows = new List<StructureError>(frames.Count);
+        for (int s = 0; s < frames.Count; s++)
+        {
+            var f = frames[s];
+            var r = results[s];
+            int n = f.AtomCount;
+            var fStats = f.Forces is { } fr ? ParityStatistics.Of(r.Forces, fr) : default;
+            double vRmse = double.NaN;
+            if (f.Virial is { } w)
+            {
+                var p = r.Virial;
+                (int, int)[] components = [(0, 0), (1, 1), (2, 2), (0, 1), (1, 2), (2, 0)];
+                double[] predicted = components.Select(c => p[c.Item1, c.Item2] / n).ToArray();
+                double[] target = components.Select(c => w[c.Item1, c.Item2] / n).ToArray();
+                vRmse = ParityStatistics.Of(predicted, target).Rmse;
+            }
+            rows.Add(new StructureError(s + 1, f.Info.ConfigType, n, r.Energy / n, f.Energy is { } e ? e / n : double.NaN,
+                f.Forces is null ? double.NaN : fStats.Rmse, f.Forces is null ? double.NaN : fStats.MaxAbs, vRmse));
+        }
+        return rows;
+    }
+
+    /// <summary>
     /// Structures whose energy error exceeds <paramref name="factor"/> × the energy RMSE over all structures, or whose
     /// force RMSE exceeds <paramref name="factor"/> × the force RMSE over all atoms; worst first.
     /// </summary>

@@ -98,11 +98,15 @@ public sealed class WorkflowParserTests : IDisposable
     }
 
     [Fact]
-    public void Bad_yaml_and_a_not_yet_supported_block_fail_before_anything_runs()
+    public void Bad_yaml_an_incomplete_loop_and_training_inside_the_loop_fail_before_anything_runs()
     {
         Assert.Contains("not valid YAML", Fails(Write("engine: [unclosed\n")).Message);
         var e = Fails(Write(Good + "\nactive_learning:\n  generations: 3\n"));
-        Assert.Contains("active_learning", e.Message);
+        Assert.Contains("active_learning: missing key 'explore'", e.Message);
+        e = Fails(Write(Good + "\nactive_learning:\n  model: start.xyz\n  train:\n    nep: /usr/bin/nep\n  explore:\n    temperatures: [300]\n"));
+        Assert.Contains("active_learning.train: training inside the workflow is not in this version", e.Message);
+        e = Fails(Write(Good + "\nactive_learning:\n  model: start.xyz\n  explore:\n    temperatures: [300]\n    step: 10\n"));
+        Assert.Contains("active_learning.explore.step: unknown key", e.Message);
     }
 
     [Fact]
