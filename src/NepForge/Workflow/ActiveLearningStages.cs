@@ -36,15 +36,40 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
     {
         string settings = spec.StageSettings.GetValueOrDefault("active_learning", "") + "|gen" + g.ToString(CultureInfo.InvariantCulture);
         string gen = GenerationFolder(g);
-        yield return new($"{gen}.explore", Dir(g, "01.explore"), settings, () => [BaseTrain(g), Al.Model], dir => Explore(g, dir));
+        if (Al.TrainNep is not null)
+            yield return new($"{gen}.train", Dir(g, "00.train"), settings, () => [BaseTrain(g), .. Al.TrainNepIn is null ? [] : new[] { Al.TrainNepIn }], dir => Train(g, dir));
+        yield return new($"{gen}.explore", Dir(g, "01.explore"), settings, () => [BaseTrain(g), ModelFor(g)], dir => Explore(g, dir));
         yield return new($"{gen}.clean", Dir(g, "02.clean"), settings, () => Trajectories(g), dir => Clean(g, dir));
-        yield return new($"{gen}.select", Dir(g, "03.select"), settings, () => [Path.Combine(Dir(g, "02.clean"), "candidates.xyz"), BaseTrain(g), Al.Model], Select,
+        yield return new($"{gen}.select", Dir(g, "03.select"), settings, () => [Path.Combine(Dir(g, "02.clean"), "candidates.xyz"), BaseTrain(g), ModelFor(g)], Select,
             () => WorkflowRunner.CountFrames(Path.Combine(Dir(g, "03.select"), "selected.xyz")) < Al.StopMinSelected
                 ? $"{gen}: fewer than {Al.StopMinSelected} structure(s) farther than {Al.SelectMinDistance.ToString(CultureInfo.InvariantCulture)} from the training set in descriptor space"
                 : null);
-        yield return new($"{gen}.label", Dir(g, "04.label"), spec.StageSettings["label"], () => [Path.Combine(Dir(g, "03.select"), "selected.xyz"), Al.Model], dir => Label(dir));
+        yield return new($"{gen}.label", Dir(g, "04.label"), spec.StageSettings["label"], () => [Path.Combine(Dir(g, "03.select"), "selected.xyz"), ModelFor(g)], dir => Label(dir));
         yield return new($"{gen}.merge", Dir(g, "05.merge"), settings, () => [BaseTrain(g), Path.Combine(Dir(g, "04.label"), "labelled.xyz")], Merge,
             () => AcquisitionStop(g));
+    }
+
+    /// <summary>The model generation <paramref name="g"/> explores and selects with: its own training's, or the given one.</summary>
+    public string ModelFor(int g) => Al.TrainNep is not null ? Path.Combine(Dir(g, "00.train"), "nep.txt") : Al.Model!;
+
+    // GPUMD's nep on the current training set (nep.restart, if a killed run left one, is resumed by nep itself).
+    string Train(int g, string dir)
+    {
+        var frames = ExtXyzReader.ReadFrames(BaseTrain(g)).ToList();
+        ExtXyzWriter.WriteFile(Path.Combine(dir, "train.xyz"), frames);
+        string nepIn = Path.Combine(dir, "nep.in");
+        if (Al.TrainNepIn is { } given)
+            File.Copy(given, nepIn, overwrite: true);
+        else
+            NepInputPresets.Create("default", NepInputPresets.SpeciesInOrder(frames)).Write(nepIn);
+        var issues = NepInputValidator.Validate(NepInput.Read(nepIn));
+        if (issues.FirstOrDefault(i => i.Severity == NepInputSeverity.Error) is { } bad)
+            throw new InvalidOperationException($"{nepIn}: {bad}");
+        var result = Training.NepTrainer.Run(dir, Al.TrainNep!, Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(Math.Max(0.1, spec.Executor.Poll)));
+        if (result.ExitCode != 0 || !result.Produced.Contains("nep.txt"))
+            throw new InvalidOperationException($"{dir}: nep exited with code {result.ExitCode} and {(result.Produced.Contains("nep.txt") ? "" : "no ")}nep.txt; see nep.log");
+        NepModelReader.Read(Path.Combine(dir, "nep.txt"));
+        return $"nep.txt trained on {frames.Count} frame(s){(result.Resumed ? " (resumed from nep.restart)" : "")}";
     }
 
     List<string> Trajectories(int g) =>
@@ -56,7 +81,7 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         if (train.Count == 0)
             throw new InvalidOperationException($"{BaseTrain(g)} is empty: nothing to start the exploration from");
         var starts = FrameSelection.Evenly(train.Count, Math.Min(Al.Structures, train.Count)).Select(i => train[(int)i]).ToList();
-        var calc = new NepCalculator(NepModelReader.Read(Al.Model), Environment.ProcessorCount);
+        var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
         int runs = 0, frames = 0;
         for (int s = 0; s < starts.Count; s++)
         {
@@ -118,7 +143,7 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         int g = int.Parse(gen["gen-".Length..], CultureInfo.InvariantCulture);
         var candidates = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "02.clean"), "candidates.xyz")).ToList();
         var train = ExtXyzReader.ReadFrames(BaseTrain(g)).ToList();
-        var calc = new NepCalculator(NepModelReader.Read(Al.Model), Environment.ProcessorCount);
+        var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
         int dim = StructureFeatures.Dimension(calc.Model, FeatureReduction.Mean);
         var cand = FeatureMatrix.FromRows(candidates.Select(f => StructureFeatures.Of(calc, f, FeatureReduction.Mean)).ToList(), dim);
         var bases = FeatureMatrix.FromRows(train.Select(f => StructureFeatures.Of(calc, f, FeatureReduction.Mean)).ToList(), dim);
@@ -153,7 +178,7 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         var selected = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "03.select"), "selected.xyz")).ToList();
         var (summary, labelled) = phase1.LabelFrames(selected, dir);
         // The acquisition error: how wrong the exploring model was on what it found.
-        var calc = new NepCalculator(NepModelReader.Read(Al.Model), Environment.ProcessorCount);
+        var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
         double sum = 0;
         long count = 0;
         foreach (var f in labelled.Where(f => f.Forces is not null))

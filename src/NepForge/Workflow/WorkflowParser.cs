@@ -228,8 +228,17 @@ public static class WorkflowParser
     static ActiveLearningSpec ParseActiveLearning(YamlNode n, string baseDir)
     {
         n.AllowOnly("model", "train", "generations", "explore", "clean", "select", "stop");
-        if (n.Get("train") is { } train)
-            throw train.Error("training inside the workflow is not in this version: train with `nepforge nep train` and give the model as active_learning.model");
+        var train = n.Get("train");
+        train?.AllowOnly("nep", "nep_in");
+        string? nepExe = null;
+        if (train is not null)
+        {
+            string? given = train.Get("nep")?.String();
+            nepExe = Training.NepTrainer.FindExecutable(given is null ? null : Path.IsPathRooted(given) || given.Contains('/', StringComparison.Ordinal) ? Resolve(baseDir, given) : given)
+                ?? throw train.Error(Training.NepTrainer.MissingExecutableMessage(given));
+        }
+        if (train is null && n.Get("model") is null)
+            throw n.Error("give active_learning.model (a nep.txt to explore with) or active_learning.train (GPUMD's nep trains one each generation)");
         var explore = n.Required("explore");
         explore.AllowOnly("temperatures", "steps", "dump_every", "timestep", "structures", "seed");
         var clean = n.Get("clean");
@@ -240,7 +249,9 @@ public static class WorkflowParser
         stop?.AllowOnly("min_selected", "force_rmse");
         var spec = new ActiveLearningSpec
         {
-            Model = ExistingFile(n.Required("model"), baseDir),
+            Model = n.Get("model") is { } m ? ExistingFile(m, baseDir) : null,
+            TrainNep = nepExe,
+            TrainNepIn = train?.Get("nep_in") is { } ni ? ExistingFile(ni, baseDir) : null,
             Generations = n.Get("generations")?.Int() ?? 1,
             Temperatures = explore.Required("temperatures").Items().Select(t => t.Number()).ToList(),
             Steps = explore.Get("steps")?.Int() ?? 1000,

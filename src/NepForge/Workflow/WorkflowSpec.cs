@@ -158,8 +158,14 @@ public sealed record CollectSpec
 /// <summary>The active-learning loop after phase 1: explore with a NEP model, clean, select, label, merge.</summary>
 public sealed record ActiveLearningSpec
 {
-    /// <summary>The NEP model (nep.txt) that explores and whose descriptors select.</summary>
-    public required string Model { get; init; }
+    /// <summary>The NEP model (nep.txt) that explores and whose descriptors select; null when each generation trains its own.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>GPUMD's nep executable: each generation first trains a model on the current training set with it.</summary>
+    public string? TrainNep { get; init; }
+
+    /// <summary>nep.in for the training (default: NepForge's default preset for the training set's species).</summary>
+    public string? TrainNepIn { get; init; }
 
     /// <summary>Generation budget.</summary>
     public int Generations { get; init; } = 1;

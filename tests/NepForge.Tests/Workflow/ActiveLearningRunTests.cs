@@ -17,7 +17,7 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
 
     public void Dispose() => _cli.Dispose();
 
-    string Workflow(string minDistance)
+    string Workflow(string minDistance, string? train = null)
     {
         string dir = _cli.PathOf("al");
         Directory.CreateDirectory(dir);
@@ -40,7 +40,7 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
               label:
                 max_attempts: 2
             active_learning:
-              model: '{model}'
+              {(train is null ? $"model: '{model}'" : train)}
               generations: 2
               explore:
                 temperatures: [1200]
@@ -110,5 +110,26 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(3, ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).Count());
         var (_, status, _) = _cli.Run("status", wf);
         Assert.Contains("stopped: gen-001", status);
+    }
+
+    [Cp2kFixtureFact]
+    public void Each_generation_can_train_its_own_model_with_nep_first()
+    {
+        // A stand-in for GPUMD's nep that only handles the process side: it writes a loss.out row and "trains" the
+        // fixture model (a copy), as nep would leave nep.txt in its folder.
+        string model = Fixtures.Path("nep/potentials/Si_2022_NEP4_5body.txt");
+        string nep = _cli.PathOf("nep");
+        File.WriteAllText(nep, $"#!/bin/sh\ntest -f nep.in && test -f train.xyz || exit 2\nprintf '100 0.5 0.1 0.1 0.01 0.02 0.03 0.04 0.05 0.06\\n' > loss.out\ncp '{model}' nep.txt\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(nep, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string wf = Workflow("0.0001", $"train: {{nep: '{nep}'}}");
+        var (code, _, err) = _cli.Run("run", wf);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+        string dir = Path.GetDirectoryName(wf)!;
+        Assert.Contains("gen-001/00.train: done (nep.txt trained on 3 frame(s))", err);
+        Assert.Contains("gen-002/00.train: done (nep.txt trained on 5 frame(s))", err);
+        Assert.Matches(@"type\s+1\s+Si", File.ReadAllText(Path.Combine(dir, "gen-002", "00.train", "nep.in")));
+        Assert.Equal(7, ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).Count());
     }
 }

@@ -98,13 +98,14 @@ public sealed class WorkflowParserTests : IDisposable
     }
 
     [Fact]
-    public void Bad_yaml_an_incomplete_loop_and_training_inside_the_loop_fail_before_anything_runs()
+    public void Bad_yaml_an_incomplete_loop_and_a_missing_nep_fail_before_anything_runs()
     {
         Assert.Contains("not valid YAML", Fails(Write("engine: [unclosed\n")).Message);
         var e = Fails(Write(Good + "\nactive_learning:\n  generations: 3\n"));
-        Assert.Contains("active_learning: missing key 'explore'", e.Message);
-        e = Fails(Write(Good + "\nactive_learning:\n  model: start.xyz\n  train:\n    nep: /usr/bin/nep\n  explore:\n    temperatures: [300]\n"));
-        Assert.Contains("active_learning.train: training inside the workflow is not in this version", e.Message);
+        Assert.Contains("active_learning: give active_learning.model", e.Message);
+        e = Fails(Write(Good + "\nactive_learning:\n  train:\n    nep: /nowhere/nep\n  explore:\n    temperatures: [300]\n"));
+        Assert.Contains("active_learning.train: ", e.Message); // no nep executable: said before anything runs
+        Assert.Contains("/nowhere/nep", e.Message);
         e = Fails(Write(Good + "\nactive_learning:\n  model: start.xyz\n  explore:\n    temperatures: [300]\n    step: 10\n"));
         Assert.Contains("active_learning.explore.step: unknown key", e.Message);
     }
