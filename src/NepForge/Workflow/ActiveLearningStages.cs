@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NepForge.Formats.ExtXyz;
+using NepForge.Formats.Gpumd;
 using NepForge.IO;
 using NepForge.Nep;
 using NepForge.Sampling;
@@ -81,6 +82,8 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         if (train.Count == 0)
             throw new InvalidOperationException($"{BaseTrain(g)} is empty: nothing to start the exploration from");
         var starts = FrameSelection.Evenly(train.Count, Math.Min(Al.Structures, train.Count)).Select(i => train[(int)i]).ToList();
+        if (Al.Gpumd is { } gpumd)
+            return ExploreWithGpumd(g, dir, starts, gpumd);
         var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
         int runs = 0, frames = 0;
         for (int s = 0; s < starts.Count; s++)
@@ -100,6 +103,39 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
             }
         }
         return $"{runs} MD run(s), {frames} frame(s)";
+    }
+
+    // GPUMD on this machine: one folder per structure and temperature (model.xyz, run.in, nep.txt), gpumd run in
+    // each that has not finished yet, its dump.xyz (labels mapped away by the reader) copied out as traj-SS-TK.xyz.
+    string ExploreWithGpumd(int g, string dir, List<Frame> starts, string gpumd)
+    {
+        var condition = new MdCondition { Potential = "nep.txt", TimeStep = Al.Timestep, Steps = Al.Steps, DumpXyz = Al.DumpEvery, DumpThermo = Al.DumpEvery };
+        var folders = GpumdRunSet.Prepare(Path.Combine(dir, "gpumd"), starts, Al.Temperatures, null, condition, new RunInTemplate(RunInTemplate.Nvt));
+        var runner = new Scheduling.ProcessCommandRunner();
+        int frames = 0;
+        foreach (var run in folders)
+        {
+            File.Copy(ModelFor(g), Path.Combine(run.Path, "nep.txt"), overwrite: true);
+            string done = Path.Combine(run.Path, ".done");
+            if (!File.Exists(done))
+            {
+                var r = runner.Run("/bin/sh", ["-c", "exec \"$0\" > gpumd.log 2>&1", gpumd], run.Path, Timeout.InfiniteTimeSpan);
+                if (r.ExitCode != 0)
+                    throw new InvalidOperationException($"{run.Path}: gpumd exited with code {r.ExitCode}; see gpumd.log");
+                AtomicFile.WriteAllText(done, "ok\n");
+            }
+            string dump = Path.Combine(run.Path, "dump.xyz");
+            if (!File.Exists(dump))
+                throw new InvalidOperationException($"{run.Path}: gpumd wrote no dump.xyz (run.in has dump_xyz)");
+            string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"traj-{run.Structure:00}-{run.Condition.Temperature:0.##}K.xyz"));
+            string configType = string.Create(CultureInfo.InvariantCulture, $"al_{GenerationFolder(g)}_{run.Condition.Temperature:0.##}K");
+            frames += (int)ExtXyzWriter.WriteFile(path, ExtXyzReader.ReadFrames(dump).Select(f =>
+            {
+                f.Info.ConfigType = configType;
+                return f;
+            }));
+        }
+        return $"{folders.Count} GPUMD run(s), {frames} frame(s)";
     }
 
     string Clean(int g, string dir)

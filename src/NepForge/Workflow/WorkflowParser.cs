@@ -240,7 +240,18 @@ public static class WorkflowParser
         if (train is null && n.Get("model") is null)
             throw n.Error("give active_learning.model (a nep.txt to explore with) or active_learning.train (GPUMD's nep trains one each generation)");
         var explore = n.Required("explore");
-        explore.AllowOnly("temperatures", "steps", "dump_every", "timestep", "structures", "seed");
+        explore.AllowOnly("temperatures", "steps", "dump_every", "timestep", "structures", "seed", "engine", "gpumd");
+        string exploreEngine = explore.Get("engine")?.String().ToLowerInvariant() ?? "cpu";
+        if (exploreEngine is not ("cpu" or "gpumd"))
+            throw explore.Required("engine").Error($"expected cpu or gpumd, found '{exploreEngine}'");
+        string? gpumd = null;
+        if (exploreEngine == "gpumd")
+        {
+            string given = explore.Get("gpumd")?.String() ?? "gpumd";
+            string candidate = given.Contains('/', StringComparison.Ordinal) ? Resolve(baseDir, given) : given;
+            gpumd = Structures.Packmol.Find(candidate)
+                ?? throw explore.Error($"explore.engine is gpumd but the gpumd executable '{given}' was not found (give explore.gpumd: /path/to/gpumd, or use engine: cpu)");
+        }
         var clean = n.Get("clean");
         clean?.AllowOnly("min_ratio", "max_force");
         var select = n.Get("select");
@@ -254,6 +265,7 @@ public static class WorkflowParser
             TrainNepIn = train?.Get("nep_in") is { } ni ? ExistingFile(ni, baseDir) : null,
             Generations = n.Get("generations")?.Int() ?? 1,
             Temperatures = explore.Required("temperatures").Items().Select(t => t.Number()).ToList(),
+            Gpumd = gpumd,
             Steps = explore.Get("steps")?.Int() ?? 1000,
             DumpEvery = explore.Get("dump_every")?.Int() ?? 20,
             Timestep = explore.Get("timestep")?.Number() ?? 1.0,

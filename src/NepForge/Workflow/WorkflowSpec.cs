@@ -170,6 +170,9 @@ public sealed record ActiveLearningSpec
     /// <summary>Generation budget.</summary>
     public int Generations { get; init; } = 1;
 
+    /// <summary>GPUMD's gpumd executable: explore with it (NVT run.in per structure and temperature) instead of the CPU MD.</summary>
+    public string? Gpumd { get; init; }
+
     /// <summary>Exploration temperatures, K.</summary>
     public required IReadOnlyList<double> Temperatures { get; init; }
 

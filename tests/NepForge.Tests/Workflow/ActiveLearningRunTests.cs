@@ -17,7 +17,7 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
 
     public void Dispose() => _cli.Dispose();
 
-    string Workflow(string minDistance, string? train = null)
+    string Workflow(string minDistance, string? train = null, string exploreEngine = "")
     {
         string dir = _cli.PathOf("al");
         Directory.CreateDirectory(dir);
@@ -43,7 +43,7 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
               {(train is null ? $"model: '{model}'" : train)}
               generations: 2
               explore:
-                temperatures: [1200]
+                temperatures: [1200]{exploreEngine}
                 steps: 200
                 dump_every: 20
                 structures: 1
@@ -131,5 +131,29 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("gen-002/00.train: done (nep.txt trained on 5 frame(s))", err);
         Assert.Matches(@"type\s+1\s+Si", File.ReadAllText(Path.Combine(dir, "gen-002", "00.train", "nep.in")));
         Assert.Equal(7, ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).Count());
+    }
+
+    [Cp2kFixtureFact]
+    public void Gpumd_can_explore_instead_of_the_cpu_md()
+    {
+        // A stand-in for gpumd that only handles the process side: it checks its inputs and leaves a dump.xyz of
+        // the model.xyz it was given, three times (GPUMD itself needs a GPU).
+        string gpumd = _cli.PathOf("gpumd");
+        File.WriteAllText(gpumd, "#!/bin/sh\ntest -f run.in && test -f nep.txt && test -f model.xyz || exit 2\ngrep -qE '^potential +nep.txt' run.in || exit 3\ncat model.xyz model.xyz model.xyz > dump.xyz\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(gpumd, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string wf = Workflow("0.0001", exploreEngine: $"\n    engine: gpumd\n    gpumd: '{gpumd}'");
+        var (code, _, err) = _cli.Run("run", wf);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+        string dir = Path.GetDirectoryName(wf)!;
+        Assert.Contains("gen-001/01.explore: done (1 GPUMD run(s), 3 frame(s))", err);
+        Assert.True(File.Exists(Path.Combine(dir, "gen-001", "01.explore", "gpumd", "1200K", "run.in")) ||
+            Directory.GetFiles(Path.Combine(dir, "gen-001", "01.explore", "gpumd"), "run.in", SearchOption.AllDirectories).Length == 1);
+        // The stand-in's frames are copies of the starting structure, itself a training frame: at distance 0 from
+        // the base set, none is new, and the loop stops there instead of labelling duplicates.
+        Assert.Contains("gen-001/03.select: done (0 of 3 candidate(s) picked)", err);
+        Assert.Contains("stopping: gen-001: fewer than 1 structure(s)", err);
+        Assert.Equal(3, ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).Count());
     }
 }
