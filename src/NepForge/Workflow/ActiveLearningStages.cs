@@ -178,6 +178,24 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         string gen = Path.GetFileName(Path.GetDirectoryName(dir))!;
         int g = int.Parse(gen["gen-".Length..], CultureInfo.InvariantCulture);
         var candidates = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "02.clean"), "candidates.xyz")).ToList();
+        var trustCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (Al.Committee.Count >= 2)
+        {
+            // DP-GEN's trust levels on the committee's max force deviation: only the candidates go on to FPS.
+            var committee = Al.Committee.Select(m => new NepCalculator(NepModelReader.Read(m), Environment.ProcessorCount)).ToList();
+            var trust = new TrustLevels(Al.CommitteeFLo, Al.CommitteeFHi);
+            var kept = new List<Frame>();
+            foreach (var f in candidates)
+            {
+                var deviation = ModelDeviation.Of(committee.Select(c => c.Compute(f)).ToList(), f.AtomCount);
+                var cls = trust.Classify(deviation.MaxForce, deviation.MaxVirial);
+                trustCounts[cls.ToString().ToLowerInvariant()] = trustCounts.GetValueOrDefault(cls.ToString().ToLowerInvariant()) + 1;
+                f.Info.SetExtra("committee_max_force_dev", deviation.MaxForce.ToString("R", CultureInfo.InvariantCulture));
+                if (cls == TrustClass.Candidate)
+                    kept.Add(f);
+            }
+            candidates = kept;
+        }
         var train = ExtXyzReader.ReadFrames(BaseTrain(g)).ToList();
         var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
         int dim = StructureFeatures.Dimension(calc.Model, FeatureReduction.Mean);
@@ -202,6 +220,7 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
             }).ToList(),
             ["remaining_largest"] = outcome is null || double.IsNaN(outcome.RemainingLargest) ? null : outcome.RemainingLargest,
             ["stop"] = outcome?.Stop.ToString(),
+            ["committee"] = trustCounts.Count == 0 ? null : trustCounts.ToDictionary(kv => kv.Key, kv => (object?)kv.Value),
         };
         AtomicFile.WriteAllText(Path.Combine(dir, "select-report.json"), JsonSerializer.Serialize(report, WorkflowReportJson.Default.DictionaryStringObject) + "\n");
         return $"{picks.Count} of {candidates.Count} candidate(s) picked";

@@ -255,7 +255,7 @@ public static class WorkflowParser
         var clean = n.Get("clean");
         clean?.AllowOnly("min_ratio", "max_force");
         var select = n.Get("select");
-        select?.AllowOnly("max", "min_distance");
+        select?.AllowOnly("max", "min_distance", "committee", "f_lo", "f_hi");
         var stop = n.Get("stop");
         stop?.AllowOnly("min_selected", "force_rmse");
         var spec = new ActiveLearningSpec
@@ -275,11 +275,18 @@ public static class WorkflowParser
             CleanMaxForce = clean?.Get("max_force")?.Number() ?? 50,
             SelectMax = select?.Get("max")?.Int() ?? 10,
             SelectMinDistance = select?.Get("min_distance")?.Number() ?? 0.01,
+            Committee = select?.Get("committee")?.Items().Select(i => ExistingFile(i, baseDir)).ToList() ?? [],
+            CommitteeFLo = select?.Get("f_lo")?.Number() ?? 0.05,
+            CommitteeFHi = select?.Get("f_hi")?.Number() ?? 0.3,
             StopMinSelected = stop?.Get("min_selected")?.Int() ?? 1,
             StopForceRmse = stop?.Get("force_rmse")?.Number(),
         };
         if (spec.Generations < 1)
             throw n.Required("generations").Error("must be ≥ 1");
+        if (spec.Committee.Count == 1)
+            throw select!.Required("committee").Error("a committee needs at least two models");
+        if (!(spec.CommitteeFLo < spec.CommitteeFHi))
+            throw select!.Error("f_lo must be below f_hi");
         if (spec.Temperatures.Any(t => !(t > 0)))
             throw explore.Required("temperatures").Error("temperatures must be > 0 K");
         if (spec.Steps < 1 || spec.DumpEvery < 1 || spec.Structures < 1)

@@ -203,6 +203,15 @@ public sealed record ActiveLearningSpec
     /// <summary>Novelty threshold in descriptor space (the farthest candidate must be farther than this).</summary>
     public double SelectMinDistance { get; init; } = 0.01;
 
+    /// <summary>Committee models: only frames the committee disagrees on (between <see cref="CommitteeFLo"/> and <see cref="CommitteeFHi"/>) go to FPS.</summary>
+    public IReadOnlyList<string> Committee { get; init; } = [];
+
+    /// <summary>Trust level: below this max force deviation (eV/Å) a frame is accurate (not picked).</summary>
+    public double CommitteeFLo { get; init; } = 0.05;
+
+    /// <summary>Trust level: above this a frame is failed (unphysical, not picked).</summary>
+    public double CommitteeFHi { get; init; } = 0.3;
+
     /// <summary>Stop when fewer structures than this are new enough to pick.</summary>
     public int StopMinSelected { get; init; } = 1;
 

@@ -17,7 +17,7 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
 
     public void Dispose() => _cli.Dispose();
 
-    string Workflow(string minDistance, string? train = null, string exploreEngine = "")
+    string Workflow(string minDistance, string? train = null, string exploreEngine = "", string selectExtra = "")
     {
         string dir = _cli.PathOf("al");
         Directory.CreateDirectory(dir);
@@ -52,7 +52,7 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
                 min_ratio: 0.5
               select:
                 max: 2
-                min_distance: {minDistance}
+                min_distance: {minDistance}{selectExtra}
               stop:
                 min_selected: 1
             """);
@@ -155,5 +155,35 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("gen-001/03.select: done (0 of 3 candidate(s) picked)", err);
         Assert.Contains("stopping: gen-001: fewer than 1 structure(s)", err);
         Assert.Equal(3, ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).Count());
+    }
+
+    [Cp2kFixtureFact]
+    public void A_committee_passes_only_the_frames_it_disagrees_on_to_fps()
+    {
+        string m1 = Fixtures.Path("nep/potentials/Si_2022_NEP4_5body.txt");
+        string m2 = Fixtures.Path("nep/potentials/Si_2022_NEP3_5body.txt");
+        string wf = Workflow("0.0001", selectExtra: $"\n    committee: ['{m1}', '{m2}']\n    f_lo: 0.0\n    f_hi: 1000");
+        var (code, _, err) = _cli.Run("run", wf);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+        string dir = Path.GetDirectoryName(wf)!;
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gen-001", "03.select", "select-report.json")));
+        int candidates = report.RootElement.GetProperty("committee").GetProperty("candidate").GetInt32();
+        Assert.True(candidates > 0);
+        var picked = ExtXyzReader.ReadFrames(Path.Combine(dir, "gen-001", "03.select", "selected.xyz")).ToList();
+        Assert.Equal(2, picked.Count);
+        // The recorded deviation is DeePMD's max over atoms of the population std of the committee's forces.
+        var f = picked[0];
+        var a = new NepForge.Nep.NepCalculator(NepForge.Nep.NepModelReader.Read(m1)).Compute(f).Forces;
+        var b = new NepForge.Nep.NepCalculator(NepForge.Nep.NepModelReader.Read(m2)).Compute(f).Forces;
+        double expected = Enumerable.Range(0, f.AtomCount).Max(i =>
+            Math.Sqrt(Enumerable.Range(0, 3).Sum(k => (a[3 * i + k] - b[3 * i + k]) * (a[3 * i + k] - b[3 * i + k])) / 4));
+        Assert.Equal(expected, double.Parse(f.Info.GetExtra("committee_max_force_dev")!, System.Globalization.CultureInfo.InvariantCulture), 1e-9);
+
+        // Trust levels that call everything accurate leave nothing to pick: the loop stops.
+        string quiet = Workflow("0.0001", selectExtra: $"\n    committee: ['{m1}', '{m2}']\n    f_lo: 100\n    f_hi: 1000");
+        var (code2, _, err2) = _cli.Run("run", quiet);
+        Assert.Equal(0, code2);
+        Assert.Contains("gen-001/03.select: done (0 of 0 candidate(s) picked)", err2);
     }
 }
