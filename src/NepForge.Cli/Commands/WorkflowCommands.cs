@@ -33,7 +33,7 @@ static class WorkflowCommands
     {
         var file = new Argument<string>("workflow") { Description = "The workflow file (YAML)" };
         var check = new Option<bool>("--check") { Description = "Validate the file and show the stages, run nothing" };
-        var command = new Command("run", "Run a workflow file stage by stage (00.aimd, 01.extract, 02.sample, 03.perturb, 04.label, 05.collect), resumably: run it again after a crash or kill -9 and finished work is kept, submitted jobs are re-attached") { file, check };
+        var command = new Command("run", "Run a workflow file stage by stage (00.aimd, 01.extract, 02.sample, 03.perturb, 04.label, 05.collect, then the active-learning generations gen-NNN/), resumably: run it again after a crash or kill -9 and finished work is kept, submitted jobs are re-attached") { file, check };
         command.SetAction(r => cli.Guard(() =>
         {
             var spec = Load(r.GetValue(file)!);

@@ -33,8 +33,9 @@ public static class WorkflowParser
         stages.AllowOnly([.. StageOrder]);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         string engineText = engineNode.Canonical();
+        // Where a stage runs (its executor) is not part of what it computes: changing it redoes nothing.
         foreach (string key in StageOrder)
-            settings[key] = stages.Get(key)?.Canonical() ?? "";
+            settings[key] = stages.Get(key)?.Canonical("executor") ?? "";
         settings["aimd"] += "|" + engineText;
         settings["label"] += "|" + engineText;
         var alNode = root.Get("active_learning");
@@ -50,7 +51,7 @@ public static class WorkflowParser
             Extract = stages.Get("extract") is { } e ? ParseExtract(e, baseDir) : new ExtractSpec(),
             Sample = stages.Get("sample") is { } s ? ParseSample(s) : null,
             Perturb = stages.Get("perturb") is { } p ? ParsePerturb(p) : null,
-            Label = stages.Get("label") is { } l ? ParseLabel(l) : null,
+            Label = stages.Get("label") is { } l ? ParseLabel(l, baseDir) : null,
             Collect = stages.Get("collect") is { } c ? ParseCollect(c) : new CollectSpec(),
             StageSettings = settings,
             ActiveLearning = alNode is null ? null : ParseActiveLearning(alNode, baseDir),
@@ -143,7 +144,7 @@ public static class WorkflowParser
 
     static AimdSpec ParseAimd(YamlNode n, string baseDir)
     {
-        n.AllowOnly("structures", "temperatures", "steps", "timestep", "seed", "ensemble");
+        n.AllowOnly("structures", "temperatures", "steps", "timestep", "seed", "ensemble", "executor");
         var temps = n.Required("temperatures").Items().Select(t =>
         {
             double v = t.Number();
@@ -160,6 +161,7 @@ public static class WorkflowParser
             Timestep = n.Get("timestep")?.Number() ?? 1.0,
             Seed = n.Get("seed")?.Int() ?? 1,
             Ensemble = n.Get("ensemble")?.String() ?? "nvt",
+            Executor = n.Get("executor") is { } ex ? ParseExecutor(ex, baseDir) : null,
         };
     }
 
@@ -205,9 +207,9 @@ public static class WorkflowParser
         return spec;
     }
 
-    static LabelSpec ParseLabel(YamlNode n)
+    static LabelSpec ParseLabel(YamlNode n, string baseDir)
     {
-        n.AllowOnly("max_attempts", "max_failed", "escalate");
+        n.AllowOnly("max_attempts", "max_failed", "escalate", "executor");
         var escalate = n.Get("escalate")?.Items().Select(i =>
         {
             try
@@ -219,7 +221,13 @@ public static class WorkflowParser
                 throw i.Error(e.Message);
             }
         }).ToList();
-        var spec = new LabelSpec { MaxAttempts = n.Get("max_attempts")?.Int() ?? 3, MaxFailed = n.Get("max_failed")?.Number() ?? 0.2, Escalate = escalate };
+        var spec = new LabelSpec
+        {
+            MaxAttempts = n.Get("max_attempts")?.Int() ?? 3,
+            MaxFailed = n.Get("max_failed")?.Number() ?? 0.2,
+            Escalate = escalate,
+            Executor = n.Get("executor") is { } ex ? ParseExecutor(ex, baseDir) : null,
+        };
         if (spec.MaxAttempts < 1)
             throw n.Required("max_attempts").Error("must be ≥ 1");
         return spec;

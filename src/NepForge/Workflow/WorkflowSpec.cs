@@ -85,6 +85,9 @@ public sealed record AimdSpec
 
     /// <summary>VASP ensemble (nvt, nvt-langevin, nve, npt).</summary>
     public string Ensemble { get; init; } = "nvt";
+
+    /// <summary>Where this stage's jobs run, when not the workflow's executor.</summary>
+    public ExecutorSpec? Executor { get; init; }
 }
 
 /// <summary>Frames from existing outputs (OUTCAR, vasprun.xml, extxyz…) when there is no aimd stage, or in addition.</summary>
@@ -146,6 +149,9 @@ public sealed record LabelSpec
 
     /// <summary>Escalation ladder (KEY=VALUE … per rung); null = the engine's default.</summary>
     public IReadOnlyList<string>? Escalate { get; init; }
+
+    /// <summary>Where this stage's jobs run, when not the workflow's executor.</summary>
+    public ExecutorSpec? Executor { get; init; }
 }
 
 /// <summary>The training set.</summary>

@@ -76,7 +76,7 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
             });
             DftJobs.Prepare(tagged, tdir, inputs);
         }
-        var summary = RunJobs(dir, new LabelSpec());
+        var summary = RunJobs(dir, new LabelSpec { Executor = a.Executor });
         var labelled = DftJobs.Find(dir).Select(DftJobs.Describe).Where(s => s.State == DftJobState.Converged).SelectMany(s => s.Labelled).ToList();
         long n = ExtXyzWriter.WriteFile(Path.Combine(dir, AimdFrames), labelled);
         return $"{summary.Converged} AIMD run(s), {summary.Quarantined} quarantined, {n} frame(s)";
@@ -191,7 +191,7 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     // The DFT jobs of a stage through the configured executor, waiting until all have finished.
     internal DftBatchSummary RunJobs(string dir, LabelSpec label)
     {
-        var e = spec.Executor;
+        var e = label.Executor ?? spec.Executor;
         string command = spec.Engine.Command
             ?? $"{(e.Kind == "local" ? Cp2kRunner.Resolve() : "cp2k.psmp")} -i {Cp2kRunner.DefaultInputName} -o {Cp2kRunner.DefaultLogName}";
         IJobExecutor executor = e.Kind == "local"

@@ -133,11 +133,15 @@ public sealed class YamlNode
             return (k, new YamlNode(kv.Value, Path.Length == 0 ? k : $"{Path}.{k}", File));
         }).ToList();
 
-    /// <summary>A canonical text of this subtree (for fingerprints: formatting and comments do not matter).</summary>
-    public string Canonical() => _node switch
+    /// <summary>
+    /// A canonical text of this subtree (for fingerprints: formatting and comments do not matter), leaving out the
+    /// top-level keys in <paramref name="exclude"/> (settings that change where work runs, not what it computes).
+    /// </summary>
+    public string Canonical(params string[] exclude) => _node switch
     {
         YamlScalarNode s => "\"" + (s.Value ?? "") + "\"",
         YamlSequenceNode q => "[" + string.Join(",", Items().Select(i => i.Canonical())) + "]",
-        _ => "{" + string.Join(",", Entries().OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}:{e.Value.Canonical()}")) + "}",
+        _ => "{" + string.Join(",", Entries().Where(e => !exclude.Contains(e.Key, StringComparer.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => $"{e.Key}:{e.Value.Canonical()}")) + "}",
     };
 }

@@ -126,4 +126,19 @@ public sealed class WorkflowParserTests : IDisposable
         var v = WorkflowParser.Load(vasp);
         Assert.Equal(("vasp", "slurm", 20), (v.Engine.Kind, v.Executor.Kind, v.Executor.ArrayMax));
     }
+
+    [Fact]
+    public void A_stage_can_have_its_own_executor_and_changing_it_redoes_nothing()
+    {
+        string withOwn = Good.Replace("    max_attempts: 2\n", "    max_attempts: 2\n    executor:\n      kind: slurm\n      partition: big\n", StringComparison.Ordinal);
+        var spec = WorkflowParser.Load(Write(withOwn));
+        Assert.Equal(("slurm", "big"), (spec.Label!.Executor!.Kind, spec.Label.Executor.Partition));
+        Assert.Equal("local", spec.Executor.Kind);
+        Assert.Null(spec.Aimd!.Executor);
+        // Where a stage runs is not what it computes: the fingerprinted settings are the same.
+        var plain = WorkflowParser.Load(Write(Good));
+        Assert.Equal(plain.StageSettings["label"], spec.StageSettings["label"]);
+        Assert.Contains("stages.label.executor.kind: expected local or slurm",
+            Fails(Write(withOwn.Replace("kind: slurm", "kind: pbs", StringComparison.Ordinal))).Message);
+    }
 }
