@@ -66,11 +66,21 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         var issues = NepInputValidator.Validate(NepInput.Read(nepIn));
         if (issues.FirstOrDefault(i => i.Severity == NepInputSeverity.Error) is { } bad)
             throw new InvalidOperationException($"{nepIn}: {bad}");
-        var result = Training.NepTrainer.Run(dir, Al.TrainNep!, Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(Math.Max(0.1, spec.Executor.Poll)));
-        if (result.ExitCode != 0 || !result.Produced.Contains("nep.txt"))
-            throw new InvalidOperationException($"{dir}: nep exited with code {result.ExitCode} and {(result.Produced.Contains("nep.txt") ? "" : "no ")}nep.txt; see nep.log");
+        bool resumed = File.Exists(Path.Combine(dir, "nep.restart"));
+        RunInFolders([dir], Al.TrainNep!, "nep.log");
+        if (!File.Exists(Path.Combine(dir, "nep.txt")))
+            throw new InvalidOperationException($"{dir}: nep ended without nep.txt; see nep.log");
         NepModelReader.Read(Path.Combine(dir, "nep.txt"));
-        return $"nep.txt trained on {frames.Count} frame(s){(result.Resumed ? " (resumed from nep.restart)" : "")}";
+        return $"nep.txt trained on {frames.Count} frame(s){(resumed ? " (resumed from nep.restart)" : "")}";
+    }
+
+    // nep or gpumd in each folder, on this machine or through the loop's executor (Slurm GPU nodes).
+    void RunInFolders(List<string> folders, string exe, string log)
+    {
+        string command = $"{Scheduling.SlurmScript.ShellQuote(exe)} > {log} 2>&1";
+        var e = Al.Executor ?? new ExecutorSpec { Kind = "local", Parallel = 1 };
+        var executor = WorkflowStages.CreateExecutor(e, command, Path.Combine(Path.GetDirectoryName(folders[0])!, ".nepforge"));
+        FolderJobs.RunAll(executor, folders, TimeSpan.FromSeconds(Math.Max(0.1, (Al.Executor ?? spec.Executor).Poll)), _ => { }, CancellationToken.None);
     }
 
     List<string> Trajectories(int g) =>
@@ -111,19 +121,12 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
     {
         var condition = new MdCondition { Potential = "nep.txt", TimeStep = Al.Timestep, Steps = Al.Steps, DumpXyz = Al.DumpEvery, DumpThermo = Al.DumpEvery };
         var folders = GpumdRunSet.Prepare(Path.Combine(dir, "gpumd"), starts, Al.Temperatures, null, condition, new RunInTemplate(RunInTemplate.Nvt));
-        var runner = new Scheduling.ProcessCommandRunner();
+        foreach (var run in folders)
+            File.Copy(ModelFor(g), Path.Combine(run.Path, "nep.txt"), overwrite: true);
+        RunInFolders(folders.Select(f => f.Path).ToList(), gpumd, "gpumd.log");
         int frames = 0;
         foreach (var run in folders)
         {
-            File.Copy(ModelFor(g), Path.Combine(run.Path, "nep.txt"), overwrite: true);
-            string done = Path.Combine(run.Path, ".done");
-            if (!File.Exists(done))
-            {
-                var r = runner.Run("/bin/sh", ["-c", "exec \"$0\" > gpumd.log 2>&1", gpumd], run.Path, Timeout.InfiniteTimeSpan);
-                if (r.ExitCode != 0)
-                    throw new InvalidOperationException($"{run.Path}: gpumd exited with code {r.ExitCode}; see gpumd.log");
-                AtomicFile.WriteAllText(done, "ok\n");
-            }
             string dump = Path.Combine(run.Path, "dump.xyz");
             if (!File.Exists(dump))
                 throw new InvalidOperationException($"{run.Path}: gpumd wrote no dump.xyz (run.in has dump_xyz)");

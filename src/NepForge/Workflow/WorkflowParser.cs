@@ -39,7 +39,7 @@ public static class WorkflowParser
         settings["aimd"] += "|" + engineText;
         settings["label"] += "|" + engineText;
         var alNode = root.Get("active_learning");
-        settings["active_learning"] = (alNode?.Canonical() ?? "") + "|" + engineText;
+        settings["active_learning"] = (alNode?.Canonical("executor") ?? "") + "|" + engineText;
 
         var spec = new WorkflowSpec
         {
@@ -190,7 +190,9 @@ public static class WorkflowParser
 
     static PerturbSpec ParsePerturb(YamlNode n)
     {
-        n.AllowOnly("count", "cell", "disp", "min_ratio", "seed", "include_sampled");
+        n.AllowOnly("count", "cell", "disp", "min_ratio", "seed", "include_sampled", "rattle");
+        var rattle = n.Get("rattle");
+        rattle?.AllowOnly("count", "std", "d_min");
         var spec = new PerturbSpec
         {
             Count = n.Get("count")?.Int() ?? 3,
@@ -199,7 +201,12 @@ public static class WorkflowParser
             MinRatio = n.Get("min_ratio")?.Number() ?? 0.7,
             Seed = n.Get("seed")?.Int() ?? 1,
             IncludeSampled = n.Get("include_sampled")?.Bool() ?? true,
+            RattleCount = rattle?.Get("count")?.Int() ?? 0,
+            RattleStd = rattle?.Get("std")?.Number() ?? 0.05,
+            RattleMinDistance = rattle?.Get("d_min")?.Number() ?? 1.5,
         };
+        if (spec.RattleCount < 0 || !(spec.RattleStd > 0))
+            throw rattle!.Error("count must be ≥ 0 and std > 0");
         if (spec.Count < 0)
             throw n.Required("count").Error("must be ≥ 0");
         if (spec.Cell is < 0 or >= 0.5)
@@ -235,7 +242,7 @@ public static class WorkflowParser
 
     static ActiveLearningSpec ParseActiveLearning(YamlNode n, string baseDir)
     {
-        n.AllowOnly("model", "train", "generations", "explore", "clean", "select", "stop");
+        n.AllowOnly("model", "train", "generations", "explore", "clean", "select", "stop", "executor");
         var train = n.Get("train");
         train?.AllowOnly("nep", "nep_in");
         string? nepExe = null;
@@ -274,6 +281,7 @@ public static class WorkflowParser
             Generations = n.Get("generations")?.Int() ?? 1,
             Temperatures = explore.Required("temperatures").Items().Select(t => t.Number()).ToList(),
             Gpumd = gpumd,
+            Executor = n.Get("executor") is { } ex ? ParseExecutor(ex, baseDir) : null,
             Steps = explore.Get("steps")?.Int() ?? 1000,
             DumpEvery = explore.Get("dump_every")?.Int() ?? 20,
             Timestep = explore.Get("timestep")?.Number() ?? 1.0,

@@ -136,6 +136,15 @@ public sealed record PerturbSpec
 
     /// <summary>Label the sampled frames themselves too (with the single-point settings).</summary>
     public bool IncludeSampled { get; init; } = true;
+
+    /// <summary>Rattled copies per sampled frame (hiphive's Monte-Carlo rattle), in addition to the perturbed ones.</summary>
+    public int RattleCount { get; init; }
+
+    /// <summary>Rattle: standard deviation of the displacements, Å.</summary>
+    public double RattleStd { get; init; } = 0.05;
+
+    /// <summary>Rattle: minimum interatomic distance, Å.</summary>
+    public double RattleMinDistance { get; init; } = 1.5;
 }
 
 /// <summary>DFT single points.</summary>
@@ -178,6 +187,9 @@ public sealed record ActiveLearningSpec
 
     /// <summary>GPUMD's gpumd executable: explore with it (NVT run.in per structure and temperature) instead of the CPU MD.</summary>
     public string? Gpumd { get; init; }
+
+    /// <summary>Where nep and gpumd run (e.g. Slurm GPU nodes through a template with <c>#SBATCH --gres=gpu:1</c>); null = this machine.</summary>
+    public ExecutorSpec? Executor { get; init; }
 
     /// <summary>Exploration temperatures, K.</summary>
     public required IReadOnlyList<double> Temperatures { get; init; }

@@ -136,8 +136,22 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
                 made++;
             }
         }
+        int rattled = 0;
+        if (p.RattleCount > 0)
+        {
+            var rattler = new Rattler(new RattleOptions { Std = p.RattleStd, MinDistance = new DistanceGuard(minDistance: p.RattleMinDistance) });
+            for (int i = 0; i < frames.Count; i++)
+            {
+                // Another seed stream than the perturbation's, so the two never share random numbers.
+                foreach (var result in rattler.Rattle(frames[i], p.Seed + 7919, i, p.RattleCount))
+                {
+                    output.Add(result.Frame);
+                    rattled++;
+                }
+            }
+        }
         long n = ExtXyzWriter.WriteFile(Path.Combine(dir, "to-label.xyz"), output);
-        return $"{made} perturbed, {n} structure(s) to label";
+        return $"{made} perturbed, {rattled} rattled, {n} structure(s) to label";
     }
 
     string Label(string dir) => LabelFrames(WorkflowRunner.Read(LabelInput(spec, runner)), dir).Summary;
@@ -188,23 +202,26 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         _ => throw new WorkflowException($"stages.aimd.ensemble: expected nvt, nvt-langevin, nve or npt, found '{text}'"),
     };
 
+    /// <summary>The executor of <paramref name="e"/> running <paramref name="command"/> in each job folder.</summary>
+    internal static IJobExecutor CreateExecutor(ExecutorSpec e, string command, string scriptDir) => e.Kind == "local"
+        ? new LocalExecutor(new LocalExecutorOptions { Command = command, Slots = e.Parallel, Timeout = e.Timeout is double s ? TimeSpan.FromSeconds(s) : null })
+        : new SlurmExecutor(new SlurmClient(), new SlurmScriptOptions
+        {
+            Command = command,
+            Partition = e.Partition,
+            Time = e.TimeMinutes is int m ? TimeSpan.FromMinutes(m) : null,
+            Template = e.Template is { } t ? File.ReadAllText(t) : null,
+            Ntasks = e.Ntasks,
+            CpusPerTask = e.CpusPerTask,
+        }, e.ArrayMax, scriptDir);
+
     // The DFT jobs of a stage through the configured executor, waiting until all have finished.
     internal DftBatchSummary RunJobs(string dir, LabelSpec label)
     {
         var e = label.Executor ?? spec.Executor;
         string command = spec.Engine.Command
             ?? $"{(e.Kind == "local" ? Cp2kRunner.Resolve() : "cp2k.psmp")} -i {Cp2kRunner.DefaultInputName} -o {Cp2kRunner.DefaultLogName}";
-        IJobExecutor executor = e.Kind == "local"
-            ? new LocalExecutor(new LocalExecutorOptions { Command = command, Slots = e.Parallel, Timeout = e.Timeout is double s ? TimeSpan.FromSeconds(s) : null })
-            : new SlurmExecutor(new SlurmClient(), new SlurmScriptOptions
-            {
-                Command = command,
-                Partition = e.Partition,
-                Time = e.TimeMinutes is int m ? TimeSpan.FromMinutes(m) : null,
-                Template = e.Template is { } t ? File.ReadAllText(t) : null,
-                Ntasks = e.Ntasks,
-                CpusPerTask = e.CpusPerTask,
-            }, e.ArrayMax, Path.Combine(dir, ".nepforge"));
+        var executor = CreateExecutor(e, command, Path.Combine(dir, ".nepforge"));
         var batch = new DftBatch(dir, executor, new DftBatchOptions
         {
             MaxAttempts = label.MaxAttempts,

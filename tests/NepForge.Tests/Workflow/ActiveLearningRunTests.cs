@@ -11,6 +11,18 @@ namespace NepForge.Tests.Workflow;
 /// set, MD with a fixture NEP model on the CPU, trajectory cleaning, farthest-point selection against the training
 /// set, CP2K labels for the picks, and the merged training set.
 /// </summary>
+/// <summary>A test that needs CP2K, a running Slurm and the shared fixtures.</summary>
+public sealed class Cp2kSlurmFixtureFactAttribute : FactAttribute
+{
+    public Cp2kSlurmFixtureFactAttribute()
+    {
+        if (new Cp2kSlurmFactAttribute().Skip is { } skip)
+            Skip = skip;
+        else if (Fixtures.RootOrNull is null)
+            Skip = Fixtures.SkipReason;
+    }
+}
+
 public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposable
 {
     readonly CliRunner _cli = new();
@@ -113,7 +125,13 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
     }
 
     [Cp2kFixtureFact]
-    public void Each_generation_can_train_its_own_model_with_nep_first()
+    public void Each_generation_can_train_its_own_model_with_nep_first() => TrainEachGeneration("");
+
+    [Cp2kSlurmFixtureFact]
+    public void Nep_training_of_the_loop_can_run_through_slurm() =>
+        TrainEachGeneration("\n  executor: {kind: slurm, poll: 0.3}");
+
+    void TrainEachGeneration(string executor)
     {
         // A stand-in for GPUMD's nep that only handles the process side: it writes a loss.out row and "trains" the
         // fixture model (a copy), as nep would leave nep.txt in its folder.
@@ -122,7 +140,7 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
         File.WriteAllText(nep, $"#!/bin/sh\ntest -f nep.in && test -f train.xyz || exit 2\nprintf '100 0.5 0.1 0.1 0.01 0.02 0.03 0.04 0.05 0.06\\n' > loss.out\ncp '{model}' nep.txt\n");
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(nep, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string wf = Workflow("0.0001", $"train: {{nep: '{nep}'}}");
+        string wf = Workflow("0.0001", $"train: {{nep: '{nep}'}}{executor}");
         var (code, _, err) = _cli.Run("run", wf);
         output.WriteLine(err);
         Assert.Equal(0, code);
@@ -130,7 +148,10 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
         Assert.Contains("gen-001/00.train: done (nep.txt trained on 3 frame(s))", err);
         Assert.Contains("gen-002/00.train: done (nep.txt trained on 5 frame(s))", err);
         Assert.Matches(@"type\s+1\s+Si", File.ReadAllText(Path.Combine(dir, "gen-002", "00.train", "nep.in")));
+        Assert.True(File.Exists(Path.Combine(dir, "gen-001", "00.train", "loss.out")));
         Assert.Equal(7, ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).Count());
+        if (executor.Length > 0)
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir, "gen-001", "00.train"), "job.sh")); // it went through sbatch
     }
 
     [Cp2kFixtureFact]

@@ -141,4 +141,13 @@ public sealed class WorkflowParserTests : IDisposable
         Assert.Contains("stages.label.executor.kind: expected local or slurm",
             Fails(Write(withOwn.Replace("kind: slurm", "kind: pbs", StringComparison.Ordinal))).Message);
     }
+
+    [Fact]
+    public void Perturb_can_add_rattled_copies()
+    {
+        var spec = WorkflowParser.Load(Write(Good.Replace("    cell: 0.06\n", "    cell: 0.06\n    rattle: {count: 2, std: 0.03, d_min: 1.9}\n", StringComparison.Ordinal)));
+        Assert.Equal((2, 0.03, 1.9), (spec.Perturb!.RattleCount, spec.Perturb.RattleStd, spec.Perturb.RattleMinDistance));
+        Assert.Contains("stages.perturb.rattle.sigma: unknown key",
+            Fails(Write(Good.Replace("    cell: 0.06\n", "    cell: 0.06\n    rattle: {count: 2, sigma: 0.03}\n", StringComparison.Ordinal))).Message);
+    }
 }
