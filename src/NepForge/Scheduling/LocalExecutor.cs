@@ -87,7 +87,7 @@ public sealed class LocalExecutor : IJobExecutor
         psi.ArgumentList.Add(wrapper);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start setsid");
         _started[process.Id] = process;
-        string start = StartTime(process.Id) ?? "0";
+        string start = ProcessInfo.StartTime(process.Id) ?? "0";
         // Also written here so that the job can be found at once, before its wrapper has got going.
         IO.AtomicFile.WriteAllText(Path.Combine(folder, PidFile), string.Create(CultureInfo.InvariantCulture, $"{process.Id} {start}\n"));
         return string.Create(CultureInfo.InvariantCulture, $"local:{process.Id}:{start}");
@@ -130,8 +130,7 @@ public sealed class LocalExecutor : IJobExecutor
             _started.Remove(pid);
             return false;
         }
-        string? now = StartTime(pid);
-        return now == start && State(pid) is not ('Z' or 'X' or null);
+        return ProcessInfo.IsAlive(pid, start);
     }
 
     /// <inheritdoc/>
@@ -166,30 +165,5 @@ public sealed class LocalExecutor : IJobExecutor
             return false;
         start = parts[2];
         return true;
-    }
-
-    // Field 22 of /proc/PID/stat: start time in clock ticks since boot; with the pid it names one process for good.
-    static string? StartTime(int pid) => StatField(pid, 22);
-
-    static char? State(int pid) => StatField(pid, 3) is { Length: > 0 } s ? s[0] : null;
-
-    static string? StatField(int pid, int field)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            // The command name (field 2) is in parentheses and may contain spaces: count fields after the last ')'.
-            int close = stat.LastIndexOf(')');
-            string[] rest = stat[(close + 2)..].Split(' ');
-            return field - 3 < rest.Length ? rest[field - 3] : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

@@ -43,7 +43,7 @@ public sealed class WorkflowLock : IDisposable
     }
 
     static string Identity(int pid) =>
-        string.Create(CultureInfo.InvariantCulture, $"host={Environment.MachineName} pid={pid} start={StartTime(pid)} since={DateTimeOffset.UtcNow:O}");
+        string.Create(CultureInfo.InvariantCulture, $"host={Environment.MachineName} pid={pid} start={Scheduling.ProcessInfo.StartTime(pid)} since={DateTimeOffset.UtcNow:O}");
 
     static bool IsStale(string holder)
     {
@@ -53,21 +53,7 @@ public sealed class WorkflowLock : IDisposable
             return false;
         if (!int.TryParse(fields.GetValueOrDefault("pid"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid))
             return true;
-        return StartTime(pid) is not { } start || start != fields.GetValueOrDefault("start");
-    }
-
-    static string? StartTime(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
-            string[] rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return rest.Length > 19 ? rest[19] : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
+        return Scheduling.ProcessInfo.StartTime(pid) is not { } start || start != fields.GetValueOrDefault("start");
     }
 
     /// <summary>Releases the lock.</summary>
