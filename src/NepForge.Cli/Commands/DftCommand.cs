@@ -66,14 +66,8 @@ static class DftCommand
                         EndTemperature = r.GetValue(endTemperature),
                         Steps = r.GetValue(steps),
                         TimeStepFs = r.GetValue(timestep),
-                        Ensemble = r.GetValue(ensemble)!.ToLowerInvariant() switch
-                        {
-                            "nvt" => VaspAimdEnsemble.NvtNoseHoover,
-                            "nvt-langevin" => VaspAimdEnsemble.NvtLangevin,
-                            "nve" => VaspAimdEnsemble.Nve,
-                            "npt" => VaspAimdEnsemble.NptLangevin,
-                            var e => throw new UsageException($"--ensemble {e}: use nvt, nvt-langevin, nve or npt"),
-                        },
+                        Ensemble = VaspAimd.ParseEnsemble(r.GetValue(ensemble)!)
+                            ?? throw new UsageException($"--ensemble {r.GetValue(ensemble)}: use {VaspAimd.EnsembleNames}"),
                     } : null,
                     Kind = r.GetValue(aimd) ? "aimd" : "single-point",
                 };

@@ -5,6 +5,7 @@ using NepForge.Dft;
 using NepForge.Dft.Cp2k;
 using NepForge.IO;
 using NepForge.Scheduling;
+using NepForge.Workflow;
 
 namespace NepForge.Cli.Commands;
 
@@ -32,7 +33,7 @@ static class DftSubmitCommand
         {
             o.Jobs, o.Parallel, o.Timeout, o.Command, o.MaxAttempts, o.MaxFailed, o.Escalate, o.Poll,
         };
-        command.SetAction(r => cli.Guard(() => Drive(cli, r, o, "local", wait: true, null)));
+        command.SetAction(r => cli.Guard(() => Drive(cli, r, o, Local(r, o), wait: true)));
         return command;
     }
 
@@ -56,48 +57,44 @@ static class DftSubmitCommand
         command.SetAction(r => cli.Guard(() =>
         {
             string exec = r.GetValue(executor)!.ToLowerInvariant();
-            var slurm = new SlurmScriptOptions
-            {
-                Partition = r.GetValue(partition),
-                Time = r.GetValue(minutes) is { } m ? TimeSpan.FromMinutes(m) : null,
-                Ntasks = r.GetValue(ntasks),
-                CpusPerTask = r.GetValue(cpus),
-                Template = r.GetValue(template) is { } t ? File.ReadAllText(t) : null,
-            };
+            var spec = exec == "local"
+                ? Local(r, o)
+                : new ExecutorSpec
+                {
+                    Kind = exec,
+                    Partition = r.GetValue(partition),
+                    TimeMinutes = r.GetValue(minutes),
+                    Ntasks = r.GetValue(ntasks),
+                    CpusPerTask = r.GetValue(cpus),
+                    Template = r.GetValue(template),
+                    ArrayMax = r.GetValue(arrayMax),
+                    Poll = r.GetValue(o.Poll),
+                };
             if (exec is "pbs" or "lsf" || (exec == "slurm" && r.GetValue(dryRun)))
-                return WriteScripts(cli, r, o, exec, slurm);
+                return WriteScripts(cli, r, o, exec, spec);
             if (exec is not ("slurm" or "local"))
                 throw new UsageException($"--executor {exec}: use slurm, local, pbs or lsf");
-            return Drive(cli, r, o, exec, r.GetValue(wait), (slurm, r.GetValue(arrayMax)));
+            return Drive(cli, r, o, spec, r.GetValue(wait));
         }));
         return command;
     }
 
-    static int Drive(CliContext cli, ParseResult r, CommonBatchOptions o, string exec, bool wait, (SlurmScriptOptions Options, int ArrayMax)? slurm)
+    static ExecutorSpec Local(ParseResult r, CommonBatchOptions o) => new()
+    {
+        Kind = "local",
+        Parallel = r.GetValue(o.Parallel) >= 1 ? r.GetValue(o.Parallel) : throw new UsageException("--parallel must be ≥ 1"),
+        Timeout = r.GetValue(o.Timeout),
+        Poll = r.GetValue(o.Poll),
+    };
+
+    static int Drive(CliContext cli, ParseResult r, CommonBatchOptions o, ExecutorSpec spec, bool wait)
     {
         string root = r.GetValue(o.Jobs)!;
-        var folders = DftJobs.Find(root);
-        string command = JobCommand(folders, r.GetValue(o.Command), exec == "local");
-        if (r.GetValue(o.Parallel) < 1)
-            throw new UsageException("--parallel must be ≥ 1");
-        IJobExecutor executor;
-        if (exec == "local")
-        {
-            executor = new LocalExecutor(new LocalExecutorOptions
-            {
-                Command = command,
-                Slots = r.GetValue(o.Parallel),
-                Timeout = r.GetValue(o.Timeout) is { } s ? TimeSpan.FromSeconds(s) : null,
-            });
-        }
-        else
-        {
-            var client = new SlurmClient();
-            if (!client.IsAvailable())
-                throw new InvalidOperationException("Slurm does not answer (sinfo failed); start it (scripts/slurm-up.sh on one machine) or use --executor local");
-            executor = new SlurmExecutor(client, slurm!.Value.Options with { Command = command, OmpThreads = slurm.Value.Options.CpusPerTask }, slurm.Value.ArrayMax,
-                Path.Combine(root, ".nepforge"));
-        }
+        string exec = spec.Kind;
+        string command = JobCommand(DftJobs.Find(root), r.GetValue(o.Command), exec == "local");
+        if (exec == "slurm" && !new SlurmClient().IsAvailable())
+            throw new InvalidOperationException("Slurm does not answer (sinfo failed); start it (scripts/slurm-up.sh on one machine) or use --executor local");
+        var executor = Executors.Create(spec, command, Path.Combine(root, ".nepforge"));
         var options = new DftBatchOptions
         {
             MaxAttempts = r.GetValue(o.MaxAttempts),
@@ -135,16 +132,13 @@ static class DftSubmitCommand
     {
         if (given is not null)
             return given;
-        var engines = folders.Select(DftJobs.EngineOf).Distinct().ToList();
-        if (engines.Contains("vasp"))
+        if (folders.Any(f => DftJobs.EngineOf(f) == "vasp"))
             throw new UsageException("VASP jobs need --command, e.g. --command \"mpirun -np 16 vasp_std > vasp.out\" (VASP cannot be found for you)");
-        // On a cluster the compute nodes have their own PATH (modules); locally the executable must exist now.
-        string exe = local ? Cp2kRunner.Resolve() : "cp2k.psmp";
-        return $"{exe} -i {Cp2kRunner.DefaultInputName} -o {Cp2kRunner.DefaultLogName}";
+        return Cp2kRunner.JobCommand(local);
     }
 
     // PBS/LSF (no server here) and Slurm --dry-run: the scripts and the lines that would submit them.
-    static int WriteScripts(CliContext cli, ParseResult r, CommonBatchOptions o, string exec, SlurmScriptOptions options)
+    static int WriteScripts(CliContext cli, ParseResult r, CommonBatchOptions o, string exec, ExecutorSpec spec)
     {
         var system = exec switch
         {
@@ -153,7 +147,15 @@ static class DftSubmitCommand
             _ => BatchSystem.Lsf,
         };
         var folders = DftJobs.Find(r.GetValue(o.Jobs)!);
-        options = options with { Command = JobCommand(folders, r.GetValue(o.Command), local: false), OmpThreads = options.CpusPerTask };
+        var options = new SlurmScriptOptions
+        {
+            Command = JobCommand(folders, r.GetValue(o.Command), local: false),
+            Partition = spec.Partition,
+            Time = spec.TimeMinutes is int m ? TimeSpan.FromMinutes(m) : null,
+            Ntasks = spec.Ntasks,
+            CpusPerTask = spec.CpusPerTask,
+            Template = spec.Template is { } t ? File.ReadAllText(t) : null,
+        };
         int written = 0;
         foreach (var folder in folders.Where(f => DftJobs.Describe(f).State == DftJobState.Prepared))
         {

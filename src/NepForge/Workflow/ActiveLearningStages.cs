@@ -41,12 +41,12 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
             yield return new($"{gen}.train", Dir(g, "00.train"), settings, () => [BaseTrain(g), .. Al.TrainNepIn is null ? [] : new[] { Al.TrainNepIn }], dir => Train(g, dir));
         yield return new($"{gen}.explore", Dir(g, "01.explore"), settings, () => [BaseTrain(g), ModelFor(g)], dir => Explore(g, dir));
         yield return new($"{gen}.clean", Dir(g, "02.clean"), settings, () => Trajectories(g), dir => Clean(g, dir));
-        yield return new($"{gen}.select", Dir(g, "03.select"), settings, () => [Path.Combine(Dir(g, "02.clean"), "candidates.xyz"), BaseTrain(g), ModelFor(g)], Select,
+        yield return new($"{gen}.select", Dir(g, "03.select"), settings, () => [Path.Combine(Dir(g, "02.clean"), "candidates.xyz"), BaseTrain(g), ModelFor(g)], dir => Select(g, dir),
             () => WorkflowRunner.CountFrames(Path.Combine(Dir(g, "03.select"), "selected.xyz")) < Al.StopMinSelected
                 ? $"{gen}: fewer than {Al.StopMinSelected} structure(s) farther than {Al.SelectMinDistance.ToString(CultureInfo.InvariantCulture)} from the training set in descriptor space"
                 : null);
-        yield return new($"{gen}.label", Dir(g, "04.label"), spec.StageSettings["label"], () => [Path.Combine(Dir(g, "03.select"), "selected.xyz"), ModelFor(g)], dir => Label(dir));
-        yield return new($"{gen}.merge", Dir(g, "05.merge"), settings, () => [BaseTrain(g), Path.Combine(Dir(g, "04.label"), "labelled.xyz")], Merge,
+        yield return new($"{gen}.label", Dir(g, "04.label"), spec.StageSettings["label"], () => [Path.Combine(Dir(g, "03.select"), "selected.xyz"), ModelFor(g)], dir => Label(g, dir));
+        yield return new($"{gen}.merge", Dir(g, "05.merge"), settings, () => [BaseTrain(g), Path.Combine(Dir(g, "04.label"), "labelled.xyz")], dir => Merge(g, dir),
             () => AcquisitionStop(g));
     }
 
@@ -79,7 +79,7 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
     {
         string command = $"{Scheduling.SlurmScript.ShellQuote(exe)} > {log} 2>&1";
         var e = Al.Executor ?? new ExecutorSpec { Kind = "local", Parallel = 1 };
-        var executor = WorkflowStages.CreateExecutor(e, command, Path.Combine(Path.GetDirectoryName(folders[0])!, ".nepforge"));
+        var executor = Executors.Create(e, command, Path.Combine(Path.GetDirectoryName(folders[0])!, ".nepforge"));
         FolderJobs.RunAll(executor, folders, TimeSpan.FromSeconds(Math.Max(0.1, (Al.Executor ?? spec.Executor).Poll)), _ => { }, CancellationToken.None);
     }
 
@@ -98,9 +98,10 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         int runs = 0, frames = 0;
         for (int s = 0; s < starts.Count; s++)
         {
-            foreach (double t in Al.Temperatures)
+            for (int k = 0; k < Al.Temperatures.Count; k++)
             {
-                int seed = Al.Seed + 1000 * g + 10 * s + Array.IndexOf(Al.Temperatures.ToArray(), t);
+                double t = Al.Temperatures[k];
+                int seed = Al.Seed + 1000 * g + 10 * s + k;
                 var md = new NepMolecularDynamics(calc, new MdOptions { Temperature = t, Steps = Al.Steps, DumpEvery = Al.DumpEvery, TimeStepFs = Al.Timestep, Seed = seed });
                 string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"traj-{s:00}-{t:0.##}K.xyz"));
                 string configType = string.Create(CultureInfo.InvariantCulture, $"al_{GenerationFolder(g)}_{t:0.##}K");
@@ -176,10 +177,8 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         return $"{kept.Count} candidate frame(s); {cut} of {report.Count} trajectories cut";
     }
 
-    string Select(string dir)
+    string Select(int g, string dir)
     {
-        string gen = Path.GetFileName(Path.GetDirectoryName(dir))!;
-        int g = int.Parse(gen["gen-".Length..], CultureInfo.InvariantCulture);
         var candidates = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "02.clean"), "candidates.xyz")).ToList();
         var trustCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         if (Al.Committee.Count >= 2)
@@ -229,10 +228,8 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         return $"{picks.Count} of {candidates.Count} candidate(s) picked";
     }
 
-    string Label(string dir)
+    string Label(int g, string dir)
     {
-        string gen = Path.GetFileName(Path.GetDirectoryName(dir))!;
-        int g = int.Parse(gen["gen-".Length..], CultureInfo.InvariantCulture);
         var selected = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "03.select"), "selected.xyz")).ToList();
         var (summary, labelled) = phase1.LabelFrames(selected, dir);
         // The acquisition error: how wrong the exploring model was on what it found.
@@ -255,14 +252,12 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         return summary + (rmse is double r ? string.Create(CultureInfo.InvariantCulture, $"; model force RMSE on them {r * 1000:F1} meV/Å") : "");
     }
 
-    string Merge(string dir)
+    string Merge(int g, string dir)
     {
-        string gen = Path.GetFileName(Path.GetDirectoryName(dir))!;
-        int g = int.Parse(gen["gen-".Length..], CultureInfo.InvariantCulture);
         var frames = ExtXyzReader.ReadFrames(BaseTrain(g)).Concat(ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "04.label"), "labelled.xyz"))).ToList();
         string output = Path.Combine(dir, spec.Collect.Output);
         long n = ExtXyzWriter.WriteFile(output, frames);
-        ExtXyzWriter.WriteFile(Path.Combine(spec.WorkDir, spec.Collect.Output), frames);
+        WorkflowStages.Publish(output, spec);
         return $"{n} frame(s) in {spec.Collect.Output}";
     }
 

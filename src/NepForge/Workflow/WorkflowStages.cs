@@ -5,7 +5,6 @@ using NepForge.Dft.Vasp;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 using NepForge.Sampling;
-using NepForge.Scheduling;
 using NepForge.Structures;
 
 namespace NepForge.Workflow;
@@ -179,10 +178,17 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         var report = new DatasetValidator().Validate(output);
         if (!report.IsValid)
             throw new InvalidOperationException($"{output}: {report.Errors} validation error(s): {string.Join("; ", report.Issues.Take(3))}");
-        File.Copy(output, Path.Combine(spec.WorkDir, spec.Collect.Output + ".tmp"), overwrite: true);
-        File.Move(Path.Combine(spec.WorkDir, spec.Collect.Output + ".tmp"), Path.Combine(spec.WorkDir, spec.Collect.Output), overwrite: true);
+        Publish(output, spec);
         return $"{n} frame(s) in {spec.Collect.Output}, valid ({report.Warnings} warning(s))";
     }
+
+    /// <summary>Copies a stage's training set to the work folder's <c>train.xyz</c> (atomically: readers never see half of it).</summary>
+    internal static void Publish(string trainXyz, WorkflowSpec spec) =>
+        IO.AtomicFile.Write(Path.Combine(spec.WorkDir, spec.Collect.Output), s =>
+        {
+            using var source = File.OpenRead(trainXyz);
+            source.CopyTo(s);
+        });
 
     Cp2kSettings Cp2kSettings() => spec.Engine.Cp2kCutoff is double c ? new Cp2kSettings { Cutoff = c } : new Cp2kSettings();
 
@@ -193,35 +199,15 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         Potcar = spec.Engine.PotcarDir is { } dir ? new PotcarLibrary(dir, spec.Engine.PotcarMap) : null,
     };
 
-    static VaspAimdEnsemble Ensemble(string text) => text.ToLowerInvariant() switch
-    {
-        "nvt" => VaspAimdEnsemble.NvtNoseHoover,
-        "nvt-langevin" => VaspAimdEnsemble.NvtLangevin,
-        "nve" => VaspAimdEnsemble.Nve,
-        "npt" => VaspAimdEnsemble.NptLangevin,
-        _ => throw new WorkflowException($"stages.aimd.ensemble: expected nvt, nvt-langevin, nve or npt, found '{text}'"),
-    };
-
-    /// <summary>The executor of <paramref name="e"/> running <paramref name="command"/> in each job folder.</summary>
-    internal static IJobExecutor CreateExecutor(ExecutorSpec e, string command, string scriptDir) => e.Kind == "local"
-        ? new LocalExecutor(new LocalExecutorOptions { Command = command, Slots = e.Parallel, Timeout = e.Timeout is double s ? TimeSpan.FromSeconds(s) : null })
-        : new SlurmExecutor(new SlurmClient(), new SlurmScriptOptions
-        {
-            Command = command,
-            Partition = e.Partition,
-            Time = e.TimeMinutes is int m ? TimeSpan.FromMinutes(m) : null,
-            Template = e.Template is { } t ? File.ReadAllText(t) : null,
-            Ntasks = e.Ntasks,
-            CpusPerTask = e.CpusPerTask,
-        }, e.ArrayMax, scriptDir);
+    static VaspAimdEnsemble Ensemble(string text) =>
+        VaspAimd.ParseEnsemble(text) ?? throw new WorkflowException($"stages.aimd.ensemble: expected {VaspAimd.EnsembleNames}, found '{text}'");
 
     // The DFT jobs of a stage through the configured executor, waiting until all have finished.
     internal DftBatchSummary RunJobs(string dir, LabelSpec label)
     {
         var e = label.Executor ?? spec.Executor;
-        string command = spec.Engine.Command
-            ?? $"{(e.Kind == "local" ? Cp2kRunner.Resolve() : "cp2k.psmp")} -i {Cp2kRunner.DefaultInputName} -o {Cp2kRunner.DefaultLogName}";
-        var executor = CreateExecutor(e, command, Path.Combine(dir, ".nepforge"));
+        string command = spec.Engine.Command ?? Cp2kRunner.JobCommand(local: e.Kind == "local");
+        var executor = Executors.Create(e, command, Path.Combine(dir, ".nepforge"));
         var batch = new DftBatch(dir, executor, new DftBatchOptions
         {
             MaxAttempts = label.MaxAttempts,

@@ -271,7 +271,7 @@ public static class Cp2kOutputParser
         return Mat3.FromRowMajor(m);
     }
 
-    static double Number(string text, string file, long line, string what)
+    internal static double Number(string text, string file, long line, string what)
     {
         // Fortran may write a D exponent.
         string s = text.Replace('D', 'E').Replace('d', 'e');

@@ -72,6 +72,13 @@ public static class Cp2kRunner
     }
 
     /// <summary>
+    /// The command a job folder runs: <c>cp2k.psmp -i in.inp -o out.log</c>. Locally the executable must exist now (a
+    /// clear error otherwise); on a cluster the compute nodes have their own PATH (modules), so it stays a name.
+    /// </summary>
+    public static string JobCommand(bool local) =>
+        $"{(local ? Resolve() : "cp2k.psmp")} -i {DefaultInputName} -o {DefaultLogName}";
+
+    /// <summary>
     /// Runs CP2K on <c>directory/InputName</c>, writing <c>directory/LogName</c>. A timeout kills the process tree and
     /// returns with <see cref="Cp2kProcessResult.TimedOut"/> set; cancelling kills it and throws
     /// <see cref="OperationCanceledException"/>.

@@ -142,10 +142,7 @@ public static class Cp2kTrajectoryReader
         return Num(comma < 0 ? rest : rest[..comma], path, line);
     }
 
-    static double Num(string text, string path, int line) =>
-        double.TryParse(text.Trim().Replace('D', 'E'), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
-            ? v
-            : throw new ParseException(path, line, null, $"expected a number, found \"{text.Trim()}\"");
+    static double Num(string text, string path, int line) => Cp2kOutputParser.Number(text.Trim(), path, line, "trajectory value");
 
     // One stress tensor per step; null when the run printed none.
     static List<Mat3>? ReadStresses(string path, List<string> warnings)

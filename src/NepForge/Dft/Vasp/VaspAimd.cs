@@ -62,6 +62,19 @@ public sealed record VaspAimdSettings
 /// </summary>
 public static class VaspAimd
 {
+    /// <summary>The names the CLI and workflow files use: nvt (Nosé–Hoover), nvt-langevin, nve, npt.</summary>
+    public const string EnsembleNames = "nvt, nvt-langevin, nve or npt";
+
+    /// <summary>The ensemble named <paramref name="text"/> (see <see cref="EnsembleNames"/>); null when unknown.</summary>
+    public static VaspAimdEnsemble? ParseEnsemble(string text) => text.ToLowerInvariant() switch
+    {
+        "nvt" => VaspAimdEnsemble.NvtNoseHoover,
+        "nvt-langevin" => VaspAimdEnsemble.NvtLangevin,
+        "nve" => VaspAimdEnsemble.Nve,
+        "npt" => VaspAimdEnsemble.NptLangevin,
+        _ => null,
+    };
+
     /// <summary>
     /// The overrides for <paramref name="settings"/>. <paramref name="frame"/> (the structure to run) gives the species
     /// count for LANGEVIN_GAMMA (grouped by species, as <see cref="VaspInputWriter"/> writes the POSCAR) and is checked
