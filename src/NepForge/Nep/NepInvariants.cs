@@ -118,4 +118,35 @@ static class NepInvariants
             }
         }
     }
+    /// <summary>
+    /// Adds weight·(∇²q)·δs of a higher-order invariant (a Hessian–vector product: the directional derivative of its
+    /// gradient along δs) to <paramref name="result"/>; the trainer's exact gradients need it (nep_training.md §15.5).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddHigherHessianVector(NepInvariant invariant, ReadOnlySpan<double> s, ReadOnlySpan<double> ds, double weight, Span<double> result)
+    {
+        var coefficients = Coefficients(invariant);
+        var factors = Factors(invariant);
+        for (int t = 0; t < coefficients.Length; t++)
+        {
+            var f = factors.Slice(4 * t, 4);
+            double c = weight * coefficients[t];
+            double s0 = s[f[0]], s1 = s[f[1]], s2 = s[f[2]];
+            double d0 = ds[f[0]], d1 = ds[f[1]], d2 = ds[f[2]];
+            if (f[3] < 0)
+            {
+                result[f[0]] += c * (d1 * s2 + s1 * d2);
+                result[f[1]] += c * (d0 * s2 + s0 * d2);
+                result[f[2]] += c * (d0 * s1 + s0 * d1);
+            }
+            else
+            {
+                double s3 = s[f[3]], d3 = ds[f[3]];
+                result[f[0]] += c * (d1 * s2 * s3 + s1 * d2 * s3 + s1 * s2 * d3);
+                result[f[1]] += c * (d0 * s2 * s3 + s0 * d2 * s3 + s0 * s2 * d3);
+                result[f[2]] += c * (d0 * s1 * s3 + s0 * d1 * s3 + s0 * s1 * d3);
+                result[f[3]] += c * (d0 * s1 * s2 + s0 * d1 * s2 + s0 * s1 * d2);
+            }
+        }
+    }
 }
