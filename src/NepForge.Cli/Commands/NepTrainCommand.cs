@@ -32,10 +32,13 @@ public static class NepTrainCommand
         var scriptOnly = new Option<bool>("--script-only") { Description = "With --slurm: write job.sh but do not submit it" };
         var partition = new Option<string?>("--partition") { Description = "Slurm partition" };
         var time = new Option<string?>("--time") { Description = "Slurm time limit, e.g. 2-00:00:00 or 12:00:00" };
-        var command = new Command("train", "Prepare DIR (train.xyz, test.xyz, nep.in), run GPUMD's nep there (resuming from nep.restart when present), follow loss.out, report the outputs")
+        var cpu = new NepTrainCpuOptions();
+        var command = new Command("train", "Prepare DIR (train.xyz, test.xyz, nep.in) and train a NEP model there: with GPUMD's nep (--engine gpumd; resumes from nep.restart) " +
+                                           "or on the CPU (--engine cpu: exact gradients of GPUMD's loss, same nep.in and output files; resumes from its checkpoint)")
         {
             dir, train, test, nepIn, preset, nep, poll, slurm, scriptOnly, partition, time,
         };
+        cpu.AddTo(command);
         command.SetAction(r => cli.Guard(() =>
         {
             string folder = Path.GetFullPath(r.GetValue(dir)!);
@@ -64,16 +67,18 @@ public static class NepTrainCommand
                 cli.Note($"nep.in: {i}");
             if (issues.Any(i => i.Severity == NepInputSeverity.Error))
                 throw new InvalidOperationException($"{nepInPath} has errors nep would stop on; fix them first");
-            if (frames.Count > (int)input.Number("batch"))
+            if (frames.Count > (int)input.Number("batch") && r.GetValue(cpu.EngineOption) != "cpu")
                 cli.Note($"nep train: batch {input.Number("batch")} < {frames.Count} structures: *_train.out rows will not follow train.xyz (nep errors will not map them)");
+            string? exe = NepTrainer.FindExecutable(r.GetValue(nep));
+            string engine = cpu.Engine(r, exe is not null);
+            if (engine == "cpu")
+                return cpu.Run(cli, r, folder);
             if (File.Exists(Path.Combine(folder, "nep.restart")))
                 cli.Note("nep train: nep.restart found: nep continues that training (nep.in must match the model in it)");
-
-            string? exe = NepTrainer.FindExecutable(r.GetValue(nep));
             if (exe is null)
             {
                 cli.Note($"nep train: {folder} is ready (train.xyz, nep.in{(File.Exists(Path.Combine(folder, "test.xyz")) ? ", test.xyz" : "")})");
-                throw new InvalidOperationException(NepTrainer.MissingExecutableMessage(r.GetValue(nep)));
+                throw new InvalidOperationException(NepTrainer.MissingExecutableMessage(r.GetValue(nep)) + "; or train on the CPU with --engine cpu");
             }
             if (r.GetValue(slurm))
                 return Submit(cli, folder, exe, r.GetValue(partition), r.GetValue(time), r.GetValue(scriptOnly));
