@@ -37,7 +37,7 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
     {
         string settings = spec.StageSettings.GetValueOrDefault("active_learning", "") + "|gen" + g.ToString(CultureInfo.InvariantCulture);
         string gen = GenerationFolder(g);
-        if (Al.TrainNep is not null)
+        if (Al.Trains)
             yield return new($"{gen}.train", Dir(g, "00.train"), settings, () => [BaseTrain(g), .. Al.TrainNepIn is null ? [] : new[] { Al.TrainNepIn }], dir => Train(g, dir));
         yield return new($"{gen}.explore", Dir(g, "01.explore"), settings, () => [BaseTrain(g), ModelFor(g)], dir => Explore(g, dir));
         yield return new($"{gen}.clean", Dir(g, "02.clean"), settings, () => Trajectories(g), dir => Clean(g, dir));
@@ -51,9 +51,17 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
     }
 
     /// <summary>The model generation <paramref name="g"/> explores and selects with: its own training's, or the given one.</summary>
-    public string ModelFor(int g) => Al.TrainNep is not null ? Path.Combine(Dir(g, "00.train"), "nep.txt") : Al.Model!;
+    public string ModelFor(int g) => !Al.Trains ? Al.Model!
+        : Al.TrainCpu is { Committee: > 1 } ? Path.Combine(Dir(g, "00.train"), "model-1", "nep.txt")
+        : Path.Combine(Dir(g, "00.train"), "nep.txt");
 
-    // GPUMD's nep on the current training set (nep.restart, if a killed run left one, is resumed by nep itself).
+    /// <summary>The committee that filters generation g's candidates: the given models, or the ones it trained.</summary>
+    List<string> CommitteeFor(int g) => Al.Committee.Count >= 2 ? [.. Al.Committee]
+        : Al.TrainCpu is { Committee: > 1 } c ? [.. Enumerable.Range(1, c.Committee).Select(k => Path.Combine(Dir(g, "00.train"), $"model-{k}", "nep.txt"))]
+        : [];
+
+    // The current training set into 00.train with nep.in; then GPUMD's nep (nep.restart, if a killed run left one, is
+    // resumed by nep itself) or the CPU trainer (its checkpoint is resumed the same way).
     string Train(int g, string dir)
     {
         var frames = ExtXyzReader.ReadFrames(BaseTrain(g)).ToList();
@@ -62,16 +70,37 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         if (Al.TrainNepIn is { } given)
             File.Copy(given, nepIn, overwrite: true);
         else
-            NepInputPresets.Create("default", NepInputPresets.SpeciesInOrder(frames)).Write(nepIn);
+            NepInputPresets.Create(Al.TrainCpu is null ? "default" : "fast", NepInputPresets.SpeciesInOrder(frames)).Write(nepIn);
         var issues = NepInputValidator.Validate(NepInput.Read(nepIn));
         if (issues.FirstOrDefault(i => i.Severity == NepInputSeverity.Error) is { } bad)
             throw new InvalidOperationException($"{nepIn}: {bad}");
+        if (Al.TrainCpu is { } cpu)
+            return TrainOnCpu(g, dir, cpu, frames.Count);
         bool resumed = File.Exists(Path.Combine(dir, "nep.restart"));
         RunInFolders([dir], Al.TrainNep!, "nep.log");
         if (!File.Exists(Path.Combine(dir, "nep.txt")))
             throw new InvalidOperationException($"{dir}: nep ended without nep.txt; see nep.log");
         NepModelReader.Read(Path.Combine(dir, "nep.txt"));
         return $"nep.txt trained on {frames.Count} frame(s){(resumed ? " (resumed from nep.restart)" : "")}";
+    }
+
+    static string TrainOnCpu(int g, string dir, NepCpuTrainSpec cpu, int frames)
+    {
+        var options = new Training.Cpu.NepCpuTrainingOptions
+        {
+            Directory = dir,
+            Seed = cpu.Seed + g,
+            Threads = cpu.Threads,
+            Generations = cpu.Generations,
+            TimeLimit = cpu.TimeLimit is { } minutes ? TimeSpan.FromMinutes(minutes / cpu.Committee) : null,
+        };
+        var results = cpu.Committee > 1
+            ? Training.Cpu.NepCommittee.Train(dir, cpu.Committee, cpu.Bootstrap, options)
+            : [Training.Cpu.NepCpuTrainer.Train(options)];
+        var r = results[0];
+        string rmse = string.Create(CultureInfo.InvariantCulture, $"train RMSE {r.Train.Energy * 1000:F2} meV/atom, {r.Train.Force * 1000:F1} meV/Å");
+        string committee = cpu.Committee > 1 ? $" (committee of {cpu.Committee}: model-1 … model-{cpu.Committee})" : "";
+        return $"nep.txt trained on the CPU on {frames} frame(s), seed {options.Seed}, {r.Generation} generations{(r.Resumed ? " (resumed from its checkpoint)" : "")}, {rmse}{committee}";
     }
 
     // nep or gpumd in each folder, on this machine or through the loop's executor (Slurm GPU nodes).
@@ -181,10 +210,11 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
     {
         var candidates = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "02.clean"), "candidates.xyz")).ToList();
         var trustCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (Al.Committee.Count >= 2)
+        var committeeModels = CommitteeFor(g);
+        if (committeeModels.Count >= 2)
         {
             // DP-GEN's trust levels on the committee's max force deviation: only the candidates go on to FPS.
-            var committee = Al.Committee.Select(m => new NepCalculator(NepModelReader.Read(m), Environment.ProcessorCount)).ToList();
+            var committee = committeeModels.Select(m => new NepCalculator(NepModelReader.Read(m), Environment.ProcessorCount)).ToList();
             var trust = new TrustLevels(Al.CommitteeFLo, Al.CommitteeFHi);
             var kept = new List<Frame>();
             foreach (var f in candidates)

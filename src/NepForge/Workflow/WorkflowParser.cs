@@ -244,16 +244,45 @@ public static class WorkflowParser
     {
         n.AllowOnly("model", "train", "generations", "explore", "clean", "select", "stop", "executor");
         var train = n.Get("train");
-        train?.AllowOnly("nep", "nep_in");
+        train?.AllowOnly("engine", "nep", "nep_in", "generations", "seed", "time_limit", "committee", "bootstrap", "threads");
         string? nepExe = null;
-        if (train is not null)
+        string trainEngine = train?.Get("engine")?.String().ToLowerInvariant() ?? "gpumd";
+        if (trainEngine is not ("gpumd" or "cpu"))
+            throw train!.Required("engine").Error($"expected gpumd (GPUMD's nep) or cpu (NepForge's CPU trainer), found '{trainEngine}'");
+        NepCpuTrainSpec? cpuTrain = null;
+        if (train is not null && trainEngine == "cpu")
         {
+            if (train.Get("nep") is { } nepNode)
+                throw nepNode.Error("train.nep names GPUMD's nep, but train.engine is cpu: remove one of them");
+            cpuTrain = new NepCpuTrainSpec
+            {
+                Generations = train.Get("generations")?.Int(),
+                Seed = train.Get("seed")?.Int() ?? 1,
+                TimeLimit = train.Get("time_limit")?.Number(),
+                Committee = train.Get("committee")?.Int() ?? 1,
+                Bootstrap = train.Get("bootstrap")?.Bool() ?? false,
+                Threads = train.Get("threads")?.Int() ?? 0,
+            };
+            if (cpuTrain.Committee < 1)
+                throw train.Required("committee").Error("must be ≥ 1");
+            if (cpuTrain.Generations is < 1)
+                throw train.Required("generations").Error("must be ≥ 1");
+            if (cpuTrain.TimeLimit is { } tl && !(tl > 0))
+                throw train.Required("time_limit").Error("minutes, > 0");
+        }
+        else if (train is not null)
+        {
+            foreach (string cpuOnly in new[] { "generations", "seed", "time_limit", "committee", "bootstrap", "threads" })
+            {
+                if (train.Get(cpuOnly) is { } k)
+                    throw k.Error($"train.{cpuOnly} is a setting of the CPU trainer: add 'engine: cpu' (GPUMD's nep reads its settings from nep.in)");
+            }
             string? given = train.Get("nep")?.String();
             nepExe = Training.NepTrainer.FindExecutable(given is null ? null : Path.IsPathRooted(given) || given.Contains('/', StringComparison.Ordinal) ? Resolve(baseDir, given) : given)
-                ?? throw train.Error(Training.NepTrainer.MissingExecutableMessage(given));
+                ?? throw train.Error(Training.NepTrainer.MissingExecutableMessage(given) + "; or set train.engine: cpu to train on this machine's CPU");
         }
         if (train is null && n.Get("model") is null)
-            throw n.Error("give active_learning.model (a nep.txt to explore with) or active_learning.train (GPUMD's nep trains one each generation)");
+            throw n.Error("give active_learning.model (a nep.txt to explore with) or active_learning.train (each generation trains one: engine gpumd or cpu)");
         var explore = n.Required("explore");
         explore.AllowOnly("temperatures", "steps", "dump_every", "timestep", "structures", "seed", "engine", "gpumd");
         string exploreEngine = explore.Get("engine")?.String().ToLowerInvariant() ?? "cpu";
@@ -278,6 +307,7 @@ public static class WorkflowParser
             Model = n.Get("model") is { } m ? ExistingFile(m, baseDir) : null,
             TrainNep = nepExe,
             TrainNepIn = train?.Get("nep_in") is { } ni ? ExistingFile(ni, baseDir) : null,
+            TrainCpu = cpuTrain,
             Generations = n.Get("generations")?.Int() ?? 1,
             Temperatures = explore.Required("temperatures").Items().Select(t => t.Number()).ToList(),
             Gpumd = gpumd,

@@ -182,6 +182,12 @@ public sealed record ActiveLearningSpec
     /// <summary>nep.in for the training (default: NepForge's default preset for the training set's species).</summary>
     public string? TrainNepIn { get; init; }
 
+    /// <summary>CPU training instead of GPUMD's nep (<c>train.engine: cpu</c>): each generation trains its model with NepForge's trainer.</summary>
+    public NepCpuTrainSpec? TrainCpu { get; init; }
+
+    /// <summary>True when each generation trains its own model (GPUMD's nep or the CPU trainer).</summary>
+    public bool Trains => TrainNep is not null || TrainCpu is not null;
+
     /// <summary>Generation budget.</summary>
     public int Generations { get; init; } = 1;
 
@@ -235,6 +241,28 @@ public sealed record ActiveLearningSpec
 
     /// <summary>Stop when the model's force RMSE on the new labels (eV/Å) is below this.</summary>
     public double? StopForceRmse { get; init; }
+}
+
+/// <summary>The CPU trainer's settings in a workflow (<c>active_learning.train</c> with <c>engine: cpu</c>).</summary>
+public sealed record NepCpuTrainSpec
+{
+    /// <summary>Optimiser steps (default: nep.in's generation).</summary>
+    public int? Generations { get; init; }
+
+    /// <summary>Seed; generation g uses seed + g.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Wall-time limit per generation's training, minutes.</summary>
+    public double? TimeLimit { get; init; }
+
+    /// <summary>Models trained per generation (≥ 2: a committee for the selection's trust filter; model-1 explores).</summary>
+    public int Committee { get; init; } = 1;
+
+    /// <summary>Committee members train on bootstrap samples.</summary>
+    public bool Bootstrap { get; init; }
+
+    /// <summary>Threads (0 = one per core).</summary>
+    public int Threads { get; init; }
 }
 
 /// <summary>A parsed and validated workflow file.</summary>

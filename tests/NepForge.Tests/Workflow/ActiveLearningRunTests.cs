@@ -125,6 +125,29 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
     }
 
     [Cp2kFixtureFact]
+    public void Each_generation_trains_a_committee_on_the_cpu_that_explores_and_filters()
+    {
+        string wf = Workflow("0.0001", "train: {engine: cpu, generations: 150, seed: 7, committee: 2}", selectExtra: "\n    f_lo: 0.0\n    f_hi: 1000");
+        var (code, _, err) = _cli.Run("run", wf);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+        string dir = Path.GetDirectoryName(wf)!;
+        Assert.Contains("trained on the CPU on 3 frame(s), seed 8, 150 generations", err);
+        Assert.Contains("trained on the CPU on 5 frame(s), seed 9", err);  // generation 2 trains on the merged set
+        foreach (string gen in new[] { "gen-001", "gen-002" })
+        {
+            var m1 = NepForge.Nep.NepModelReader.Read(Path.Combine(dir, gen, "00.train", "model-1", "nep.txt"));
+            var m2 = NepForge.Nep.NepModelReader.Read(Path.Combine(dir, gen, "00.train", "model-2", "nep.txt"));
+            Assert.NotEqual(m1.Parameters, m2.Parameters);
+            Assert.True(File.Exists(Path.Combine(dir, gen, "00.train", "model-1", "loss.out")));
+        }
+        // The trained committee filtered the candidates: each pick records its force deviation.
+        var train = ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).ToList();
+        Assert.Equal(7, train.Count);
+        Assert.All(train.Skip(3), f => Assert.NotNull(f.Info.GetExtra("committee_max_force_dev")));
+    }
+
+    [Cp2kFixtureFact]
     public void Each_generation_can_train_its_own_model_with_nep_first() => TrainEachGeneration("");
 
     [Cp2kSlurmFixtureFact]
