@@ -240,3 +240,26 @@ public sealed class NepCpuTrainerTests : IDisposable
     public void Prediction_numbers_are_written_as_cs_percent_g(double value, string expected) =>
         Assert.Equal(expected, NepTrainingOutputs.G(value));
 }
+
+/// <summary>The CPU trainer's q_scaler and neighbour maxima against GPUMD's own PbTe run (nep_training.md §14).</summary>
+public sealed class NepTrainingFixtureTests
+{
+    [FixtureFact]
+    public void Q_scaler_and_neighbour_maxima_equal_gpumds_pbte_example()
+    {
+        var s = NepTrainingSettings.FromInput(NepInput.Read(Fixtures.Path("gpumd/nep_train/nep.in")));
+        var frames = ExtXyzReader.ReadFrames(Fixtures.Path("gpumd/nep_train/train.xyz")).ToList();
+        var structures = frames.Select((f, i) => NepTrainingStructure.Build(f, i, "train.xyz", s, null)).ToList();
+        var engine = new NepTrainingEngine(s, structures, [], 2);
+        var scaler = engine.QScaler();
+        var gpumd = NepModelReader.Read(Fixtures.Path("nep/potentials/PbTe_NEP4_GPUMD_example.txt"));
+        Assert.Equal(gpumd.QScaler.Count, scaler.Length);
+        for (int d = 0; d < scaler.Length; d++)
+        {
+            // GPUMD computes in float32: 2e-6 relative is its precision (nep_training.md §14.2).
+            Assert.True(Math.Abs(scaler[d] - gpumd.QScaler[d]) < 1e-5 * gpumd.QScaler[d], $"component {d}: {scaler[d]:R} vs GPUMD {gpumd.QScaler[d]:R}");
+        }
+        Assert.Equal((73, 8), engine.NeighborMaxima());
+        Assert.Equal(gpumd.ParameterCount, engine.Layout.Count);
+    }
+}

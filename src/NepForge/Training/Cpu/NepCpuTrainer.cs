@@ -56,6 +56,11 @@ public static class NepCpuTrainer
     /// <summary>The checkpoint file in the training folder.</summary>
     public const string CheckpointFile = "nepforge-train.checkpoint";
 
+    /// <summary>loss.out's numbers with the wall time of each row (loss.out keeps GPUMD's 10 columns).</summary>
+    public const string TimeLogFile = "nepforge-train.csv";
+
+    const string TimeLogHeader = "generation,elapsed_s,loss,rmse_e_train,rmse_f_train,rmse_v_train,rmse_e_test,rmse_f_test,rmse_v_test";
+
     const int CheckpointVersion = 1;
 
     /// <summary>Runs (or continues) training in <see cref="NepCpuTrainingOptions.Directory"/>.</summary>
@@ -114,13 +119,14 @@ public static class NepCpuTrainer
             cp.Best.CopyTo(best, 0);
             resumed = true;
             notes.Add($"continuing from {CheckpointFile} at generation {start}");
-            TrimLoss(Path.Combine(dir, "loss.out"), start);
+            TrimLoss(Path.Combine(dir, "loss.out"), start, ' ');
+            TrimLoss(Path.Combine(dir, TimeLogFile), start, ',');
         }
         else
         {
             Initialize(theta, layout, settings, options.Seed);
-            if (File.Exists(Path.Combine(dir, "loss.out")))
-                File.Delete(Path.Combine(dir, "loss.out"));
+            File.Delete(Path.Combine(dir, "loss.out"));
+            File.Delete(Path.Combine(dir, TimeLogFile));
         }
 
         var gradient = new double[n];
@@ -159,7 +165,7 @@ public static class NepCpuTrainer
             bool output = generation % settings.OutputInterval == 0 || generation == generations;
             if (output)
             {
-                (lastTrain, lastTest) = Output(dir, engine, settings, neighbors, theta, scaler, batches, generation, lastLoss, l1, l2, ref bestScore, ref bestGeneration, best);
+                (lastTrain, lastTest) = Output(dir, engine, settings, neighbors, theta, scaler, batches, generation, elapsedBefore + clock.Elapsed.TotalSeconds, lastLoss, l1, l2, ref bestScore, ref bestGeneration, best);
                 WriteCheckpoint(checkpoint, fingerprint, generation, elapsedBefore + clock.Elapsed.TotalSeconds, theta, m1, m2, best, bestScore, bestGeneration);
                 if (settings.SavePotential > 0 && generation % settings.SavePotential == 0)
                     File.Copy(Path.Combine(dir, "nep.txt"), Path.Combine(dir, $"nep_gen{generation}.txt"), overwrite: true);
@@ -178,7 +184,7 @@ public static class NepCpuTrainer
         if (stoppedEarly && generation > start && generation % settings.OutputInterval != 0)
         {
             var (l1, l2) = NepLoss.Regularization(settings, layout, theta);
-            (lastTrain, lastTest) = Output(dir, engine, settings, neighbors, theta, scaler, batches, generation, lastLoss, l1, l2, ref bestScore, ref bestGeneration, best);
+            (lastTrain, lastTest) = Output(dir, engine, settings, neighbors, theta, scaler, batches, generation, elapsedBefore + clock.Elapsed.TotalSeconds, lastLoss, l1, l2, ref bestScore, ref bestGeneration, best);
             WriteCheckpoint(checkpoint, fingerprint, generation, elapsedBefore + clock.Elapsed.TotalSeconds, theta, m1, m2, best, bestScore, bestGeneration);
         }
         if (double.IsPositiveInfinity(bestScore))
@@ -189,7 +195,7 @@ public static class NepCpuTrainer
         NepRmse? finalTest = null;
         if (test.Count > 0)
             finalTest = NepLoss.Rmse(settings, test, engine.Evaluate(true, best), weighted: false, shift: false, out _);
-        var produced = new[] { "nep.txt", "loss.out", "energy_train.out", "force_train.out", "virial_train.out", "stress_train.out", "energy_test.out", "force_test.out", "virial_test.out", "stress_test.out", CheckpointFile }
+        var produced = new[] { "nep.txt", "loss.out", TimeLogFile, "energy_train.out", "force_train.out", "virial_train.out", "stress_train.out", "energy_test.out", "force_test.out", "virial_test.out", "stress_test.out", CheckpointFile }
             .Where(f => File.Exists(Path.Combine(dir, f))).ToList();
         return new NepCpuTrainingResult(Path.Combine(dir, "nep.txt"), options.Seed, generation, generations, bestGeneration, resumed, stoppedEarly,
             finalTrain, finalTest, n, TimeSpan.FromSeconds(elapsedBefore) + clock.Elapsed, notes, produced);
@@ -246,7 +252,7 @@ public static class NepCpuTrainer
     }
 
     static (NepRmse Train, NepRmse? Test) Output(string dir, NepTrainingEngine engine, NepTrainingSettings settings, (int, int) neighbors,
-        double[] theta, double[] scaler, List<int[]> batches, int generation, double loss, double l1, double l2,
+        double[] theta, double[] scaler, List<int[]> batches, int generation, double elapsed, double loss, double l1, double l2,
         ref double bestScore, ref int bestGeneration, double[] best)
     {
         var layout = engine.Layout;
@@ -272,6 +278,16 @@ public static class NepCpuTrainer
         }
         using (var w = new StreamWriter(Path.Combine(dir, "loss.out"), append: true))
             w.Write(NepTrainingOutputs.LossRow(generation, loss, l1, l2, train, test));
+        string log = Path.Combine(dir, TimeLogFile);
+        bool header = !File.Exists(log);
+        using (var w = new StreamWriter(log, append: true))
+        {
+            if (header)
+                w.Write(TimeLogHeader + "\n");
+            var t = test ?? default;
+            w.Write(string.Create(CultureInfo.InvariantCulture,
+                $"{generation},{elapsed:F2},{loss:G6},{train.Energy:G6},{train.Force:G6},{train.Virial:G6},{t.Energy:G6},{t.Force:G6},{t.Virial:G6}\n"));
+        }
         double score = engine.DataLoss(train);
         if (score < bestScore || !double.IsFinite(bestScore))
         {
@@ -355,14 +371,14 @@ public static class NepCpuTrainer
     }
 
     /// <summary>Keeps the loss.out rows up to <paramref name="generation"/> (a killed run may have written more).</summary>
-    static void TrimLoss(string path, int generation)
+    static void TrimLoss(string path, int generation, char separator)
     {
         if (!File.Exists(path))
             return;
         var keep = File.ReadAllLines(path).Where(l =>
         {
-            var first = l.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            return first is not null && int.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out int g) && g <= generation;
+            var first = l.Split(separator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            return first is not null && (first == "generation" || (int.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out int g) && g <= generation));
         });
         AtomicFile.WriteAllText(path, string.Concat(keep.Select(l => l + "\n")));
     }
