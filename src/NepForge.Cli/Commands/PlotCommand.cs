@@ -17,8 +17,7 @@ public static class PlotCommand
     {
         ArgumentNullException.ThrowIfNull(cli);
         var plot = new Command("plot", "Plots as SVG (or PNG with rsvg-convert): training loss, parity, g(r), thermo.out, dataset distributions");
-        plot.Subcommands.Add(Simple(cli, "loss", "loss.out", "Training curves from nep's loss.out (log–log; test curves dashed)", "loss.svg",
-            p => SvgRenderer.Render(LossPlot.Create(LossFile.Read(p)))));
+        plot.Subcommands.Add(Loss(cli));
         plot.Subcommands.Add(Parity(cli));
         plot.Subcommands.Add(Thermo(cli));
         plot.Subcommands.Add(Rdf(cli));
@@ -40,6 +39,24 @@ public static class PlotCommand
         var output = Output(fallback);
         var command = new Command(name, description) { input, output };
         command.SetAction(r => cli.Guard(() => Save(cli, render(r.GetValue(input)!), r.GetValue(output)!)));
+        return command;
+    }
+
+    static Command Loss(CliContext cli)
+    {
+        var input = new Argument<string>("loss.out") { Description = "Input file" };
+        var time = new Option<bool>("--time") { Description = "x axis = wall time, from the CPU trainer's nepforge-train.csv beside loss.out" };
+        var output = Output("loss.svg");
+        var command = new Command("loss", "Training curves from nep's loss.out (log–log; test curves dashed; --time: against wall time)") { input, time, output };
+        command.SetAction(r => cli.Guard(() =>
+        {
+            string path = r.GetValue(input)!;
+            var loss = LossFile.Read(path);
+            IReadOnlyList<double>? minutes = null;
+            if (r.GetValue(time))
+                minutes = Training.Cpu.NepCpuTrainer.ElapsedMinutes(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Training.Cpu.NepCpuTrainer.TimeLogFile), loss.Generations);
+            return Save(cli, SvgRenderer.Render(LossPlot.Create(loss, minutes)), r.GetValue(output)!);
+        }));
         return command;
     }
 

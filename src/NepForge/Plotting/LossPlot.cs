@@ -6,19 +6,24 @@ namespace NepForge.Plotting;
 public static class LossPlot
 {
     /// <summary>Two panels: total/L1/L2 loss, and the RMSEs (train solid, test dashed in the same colour).</summary>
-    public static Figure Create(LossFile loss)
+    /// <param name="loss">loss.out.</param>
+    /// <param name="minutes">Wall time of each row in minutes (the CPU trainer's log): the x axis is then time, linear.</param>
+    public static Figure Create(LossFile loss, IReadOnlyList<double>? minutes = null)
     {
         ArgumentNullException.ThrowIfNull(loss);
+        if (minutes is not null && minutes.Count != loss.Rows)
+            throw new ArgumentException($"{minutes.Count} wall times for {loss.Rows} loss.out rows");
         var fig = new Figure(2) { Title = "NEP training (loss.out)" };
-        var terms = Panel("Loss terms", "loss");
+        double[] x = minutes is null ? loss.Generations : [.. minutes];
+        var terms = Panel("Loss terms", "loss", minutes is not null);
         foreach (var name in new[] { "total", "l1", "l2" })
         {
             if (loss.Get(name) is { } s)
-                terms.Series.Add(new Series(name == "total" ? "total" : name.ToUpperInvariant(), SeriesKind.Line, loss.Generations, s.Values));
+                terms.Series.Add(new Series(name == "total" ? "total" : name.ToUpperInvariant(), SeriesKind.Line, x, s.Values));
         }
         fig.Charts.Add(terms);
 
-        var rmse = Panel("RMSE", "RMSE (E, V: eV/atom; F: eV/Å)");
+        var rmse = Panel("RMSE", "RMSE (E, V: eV/atom; F: eV/Å)", minutes is not null);
         if (loss.Kind == LossKind.Tensor)
             rmse.Y.Label = "RMSE";
         int colour = 0;
@@ -28,19 +33,19 @@ public static class LossPlot
                 continue; // nep writes 0 for a quantity without targets (no virials)
             string col = SvgRenderer.Palette[colour++ % SvgRenderer.Palette.Count];
             string what = Describe(train.Name);
-            rmse.Series.Add(new Series(what + " train", SeriesKind.Line, loss.Generations, train.Values) { Color = col });
+            rmse.Series.Add(new Series(what + " train", SeriesKind.Line, x, train.Values) { Color = col });
             if (loss.Get(train.Name.Replace("_train", "_test", StringComparison.Ordinal)) is { } test && test.Values.Any(v => v != 0))
-                rmse.Series.Add(new Series(what + " test", SeriesKind.Line, loss.Generations, test.Values) { Color = col, Dashed = true });
+                rmse.Series.Add(new Series(what + " test", SeriesKind.Line, x, test.Values) { Color = col, Dashed = true });
         }
         fig.Charts.Add(rmse);
         return fig;
     }
 
-    static Chart Panel(string title, string yLabel)
+    static Chart Panel(string title, string yLabel, bool time)
     {
         var c = new Chart { Title = title };
-        c.X.Label = "generation";
-        c.X.Log = true;
+        c.X.Label = time ? "wall time (min)" : "generation";
+        c.X.Log = !time;
         c.Y.Label = yLabel;
         c.Y.Log = true;
         return c;

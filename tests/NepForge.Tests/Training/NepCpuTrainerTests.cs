@@ -127,6 +127,25 @@ public sealed class NepCpuTrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_loss_curve_can_be_drawn_against_wall_time()
+    {
+        string dir = Folder("time");
+        NepCpuTrainer.Train(new NepCpuTrainingOptions { Directory = dir, Seed = 1, Threads = 1 });
+        var minutes = NepCpuTrainer.ElapsedMinutes(Path.Combine(dir, NepCpuTrainer.TimeLogFile), [20, 40, 60]);
+        Assert.Equal(3, minutes.Count);
+        Assert.True(minutes[0] > 0 && minutes[0] <= minutes[1] && minutes[1] <= minutes[2]);
+        string svg = _cli.PathOf("time.svg");
+        var (code, _, err) = _cli.Run("plot", "loss", Path.Combine(dir, "loss.out"), "--time", "-o", svg);
+        Assert.True(code == 0, err);
+        Assert.Contains("wall time (min)", File.ReadAllText(svg), StringComparison.Ordinal);
+        // GPUMD's own loss.out has no wall times: said plainly.
+        File.Delete(Path.Combine(dir, NepCpuTrainer.TimeLogFile));
+        var (bad, _, err2) = _cli.Run("plot", "loss", Path.Combine(dir, "loss.out"), "--time", "-o", svg);
+        Assert.Equal(1, bad);
+        Assert.Contains("logged by the CPU trainer", err2, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_different_seed_gives_a_different_model()
     {
         string a = Folder("s1"), b = Folder("s2");

@@ -370,6 +370,29 @@ public static class NepCpuTrainer
         }
     }
 
+    /// <summary>The wall time (minutes) of each loss.out generation, from the trainer's <see cref="TimeLogFile"/>.</summary>
+    public static List<double> ElapsedMinutes(string timeLog, IReadOnlyList<double> generations)
+    {
+        ArgumentNullException.ThrowIfNull(generations);
+        if (!File.Exists(timeLog))
+            throw new FileNotFoundException($"{timeLog} does not exist: wall times are logged by the CPU trainer (nep train --engine cpu) only");
+        var byGeneration = new Dictionary<double, double>();
+        long line = 0;
+        foreach (string l in File.ReadLines(timeLog))
+        {
+            line++;
+            var parts = l.Split(',');
+            if (line == 1 && parts[0] == "generation")
+                continue;
+            if (parts.Length < 2 || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out double g)
+                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+                throw new ParseException(timeLog, line, null, $"expected 'generation,elapsed_s,…', found '{l}'");
+            byGeneration[g] = seconds / 60;
+        }
+        return [.. generations.Select(g => byGeneration.TryGetValue(g, out double m) ? m
+            : throw new InvalidOperationException($"{timeLog} has no row for loss.out's generation {g}"))];
+    }
+
     /// <summary>Keeps the loss.out rows up to <paramref name="generation"/> (a killed run may have written more).</summary>
     static void TrimLoss(string path, int generation, char separator)
     {
