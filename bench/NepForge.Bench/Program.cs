@@ -10,6 +10,8 @@ if (args.Length > 0 && args[0] == "nep")
     return NepBenchmark.Run(args[1..]);
 if (args.Length > 0 && args[0] == "fps")
     return FpsBenchmark.Run(args[1..]);
+if (args.Length > 0 && args[0] == "train")
+    return TrainBenchmark.Run(args[1..]);
 if (args.Length > 0 && args[0] == "vasprun")
     return VaspThroughput.RunVasprun(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(Throughput).Assembly).Run(args);
