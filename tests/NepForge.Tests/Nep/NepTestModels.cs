@@ -23,6 +23,8 @@ static class NepTestModels
         new("nep4_zbl universal", "nep4_zbl", ["Si", "O"], "zbl 1.0 2.0", "cutoff 4.2 3.6 50 20", "l_max 4 2 1"),
         new("nep4_zbl typewise", "nep4_zbl", ["Si", "O"], "zbl 1.0 2.2 0.8", "cutoff 4.2 3.6 50 20", "l_max 4 2 0"),
         new("nep5_zbl flexible", "nep5_zbl", ["Si", "O"], "zbl 0 0", "cutoff 4.2 3.6 50 20", "l_max 4 2 1"),
+        // The shape of a general-purpose model such as NEP89: 89 species (H…Ac), NEP4 with typewise ZBL.
+        new("nep4_zbl 89 species", "nep4_zbl", [.. Enumerable.Range(1, 89).Select(z => Elements.FromZ(z).Symbol)], "zbl 1.0 2.0 0.7", "cutoff 4.2 3.6 100 30", "l_max 4 2 1"),
     ];
 
     public static TheoryData<string> KindNames => [.. Kinds.Select(k => k.Name)];
