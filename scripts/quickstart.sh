@@ -29,7 +29,8 @@ nf filter "$out/dataset.xyz" -o "$out/filtered.xyz" --rejected "$out/rejected.xy
 nf split "$out/filtered.xyz" --test 0.2 --seed 1 -o "$out"
 nf info "$out/train.xyz" "$out/test.xyz"
 # The same phase 1 as one resumable workflow file: CP2K AIMD at 300 K and 900 K → sample → perturb ±6 % → CP2K
-# single points → train.xyz (run it again after an interruption and it resumes).
+# single points → train.xyz, then two active-learning generations: a NEP model trained on the CPU, CPU MD,
+# trajectory cleaning, farthest-point selection, CP2K labels (run it again after an interruption and it resumes).
 nf run "$root/examples/quickstart/workflow.yaml"
 nf status "$root/examples/quickstart/workflow.yaml"
 nf validate "$root/quickstart-out/workflow/train.xyz"
