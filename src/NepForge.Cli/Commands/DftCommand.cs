@@ -145,6 +145,7 @@ static class DftCommand
         {
             jobs, output, maxFailed,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             var all = DftJobs.Find(r.GetValue(jobs)!).Select(DftJobs.Describe).ToList();
@@ -159,7 +160,7 @@ static class DftCommand
                 cli.Error.WriteLine($"nepforge: error: {summary}: more than --max-failed {r.GetValue(maxFailed):P0} failed; nothing written (see `nepforge dft status`)");
                 return CliContext.Failure;
             }
-            long n = ExtXyzWriter.WriteFile(r.GetValue(output)!, all.Where(s => s.State == DftJobState.Converged).SelectMany(s => s.Labelled));
+            long n = ExtXyzWriter.WriteFile(r.GetValue(output)!, all.Where(s => s.State == DftJobState.Converged).SelectMany(s => s.Labelled), CommonOptions.XyzWrite(r, stress));
             cli.Note($"dft collect: {n} frame(s) → {r.GetValue(output)} ({summary})");
             return CliContext.Success;
         }));

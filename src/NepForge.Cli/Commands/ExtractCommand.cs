@@ -26,6 +26,7 @@ static class ExtractCommand
         {
             paths, output, every, skipFirst, energy, keepUnconverged, mlFrames, configType, format, json, strict,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             if (r.GetValue(every) < 1)
@@ -67,7 +68,7 @@ static class ExtractCommand
                 OnProgress = progress.Update,
             });
             string outPath = r.GetValue(output)!;
-            long written = ExtXyzWriter.WriteFile(outPath, extractor.Extract(r.GetValue(paths)!));
+            long written = ExtXyzWriter.WriteFile(outPath, extractor.Extract(r.GetValue(paths)!), CommonOptions.XyzWrite(r, stress));
             progress.Clear();
             var files = extractor.Files;
             if (r.GetValue(json))
