@@ -205,6 +205,47 @@ public sealed class DftCliTests : IDisposable
         Assert.Equal(2, ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).Count());
     }
 
+    // Issue 13, point 10: --dry-run used to print one sbatch per folder and ignore --array-max, while a real submit
+    // sends one array. The preview must be the real submission's one sbatch line and script.
+    [Fact]
+    public void Slurm_dry_run_shows_the_one_array_sbatch_a_real_submit_runs()
+    {
+        string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
+        Assert.Equal(0, _cli.Run("sample", root, "-o", _cli.PathOf("three.xyz"), "--count", "3").Code);
+        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("three.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "cp2k").Code);
+        string jobs = _cli.PathOf("jobs");
+        var (code, output, err) = _cli.Run("dft", "submit", jobs, "--executor", "slurm", "--dry-run", "--array-max", "2", "--time", "30");
+        Assert.True(code == 0, err);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string scriptDir = Path.Combine(jobs, ".nepforge");
+        string script = Path.Combine(scriptDir, "nf-dry-run.sh");
+        Assert.Equal([$"sbatch --parsable --job-name=nf-dry-run --chdir={scriptDir} --array=0-2%2 {script}"], lines);
+        Assert.Contains("one array of 3 task(s)", err);
+        string text = File.ReadAllText(script);
+        Assert.Contains("#SBATCH --time=00:30:00", text);
+        foreach (var folder in new[] { "000001", "000002", "000003" })
+            Assert.Contains(Path.Combine(jobs, folder), text);
+        Assert.False(File.Exists(Path.Combine(jobs, "000001", "job.sh")));
+
+        // The same folders through the executor a real submit uses, with sbatch answered by a fake: the same
+        // arguments and the same script.
+        var runner = new FakeRunner().Reply("sbatch", 0, "77\n");
+        var executor = new NepForge.Scheduling.SlurmExecutor(new NepForge.Scheduling.SlurmClient(runner), new NepForge.Scheduling.SlurmScriptOptions
+        {
+            Command = NepForge.Dft.Cp2k.Cp2kRunner.JobCommand(false),
+            Time = TimeSpan.FromMinutes(30),
+        }, 2, scriptDir);
+        string[] folders = [.. new[] { "000001", "000002", "000003" }.Select(f => Path.Combine(jobs, f))];
+        File.Delete(script);
+        Assert.Equal(["77_0", "77_1", "77_2"], executor.Submit(folders, "nf-dry-run"));
+        Assert.Equal("sbatch " + string.Join(' ', runner.Calls.Single().Args), lines[0]);
+        Assert.Equal(text, File.ReadAllText(script));
+
+        // Nothing was submitted: every job is still prepared.
+        (_, output, _) = _cli.Run("dft", "status", jobs, "--json");
+        Assert.All(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Equal("prepared", JsonDocument.Parse(l).RootElement.GetProperty("state").GetString()));
+    }
+
     [Theory]
     [InlineData("pbs", "job.pbs", "qsub '")]
     [InlineData("lsf", "job.lsf", "bsub < '")]
