@@ -20,7 +20,11 @@ public static class DftJobs
 
     /// <summary>Writes one job folder per frame under <paramref name="root"/>; returns the folders.</summary>
     /// <remarks>Re-running is harmless: a folder that already has output is left alone (and reported as skipped).</remarks>
-    public static (List<string> Written, List<string> Skipped) Prepare(IEnumerable<Frame> frames, string root, DftEngineInputs inputs)
+    /// <param name="frames">The structures.</param>
+    /// <param name="root">Where the job folders go.</param>
+    /// <param name="inputs">The engine's inputs.</param>
+    /// <param name="onOverride">Told of each INCAR template value a given setting replaced (folder, "KEY = old → new (flag)").</param>
+    public static (List<string> Written, List<string> Skipped) Prepare(IEnumerable<Frame> frames, string root, DftEngineInputs inputs, Action<string, string>? onOverride = null)
     {
         var written = new List<string>();
         var skipped = new List<string>();
@@ -37,8 +41,20 @@ public static class DftJobs
             Directory.CreateDirectory(folder);
             var input = frame.Clone();
             input.ClearLabels();
+            IReadOnlyList<string> changes = [];
             if (inputs.Vasp is { } vasp)
-                VaspInputWriter.Write(folder, input, inputs.VaspAimd is { } aimd ? vasp with { Overrides = [.. vasp.Overrides, .. VaspAimd.Overrides(aimd, input)] } : vasp);
+            {
+                if (inputs.VaspAimd is { } aimd)
+                {
+                    var (replace, fill, sources) = VaspAimd.Split(aimd, input);
+                    var merged = new Dictionary<string, string>(vasp.OverrideSources, StringComparer.OrdinalIgnoreCase);
+                    foreach (var (key, source) in sources)
+                        merged.TryAdd(key, source);
+                    // The user's own --set comes last among the replacements, so it wins over the AIMD flags.
+                    vasp = vasp with { Overrides = [.. replace, .. vasp.Overrides], Defaults = [.. vasp.Defaults, .. fill], OverrideSources = merged };
+                }
+                changes = VaspInputWriter.Write(folder, input, vasp).Changes;
+            }
             else if (inputs.Cp2kMd is { } md)
                 Cp2kMd.Write(Path.Combine(folder, Cp2kRunner.DefaultInputName), input, inputs.Cp2k, md);
             else
@@ -51,7 +67,10 @@ public static class DftJobs
                 Engine = inputs.Vasp is null ? "cp2k" : "vasp",
                 Kind = inputs.Kind,
                 InputHashes = DftJobRecord.HashInputs(folder),
+                InputOverrides = [.. changes],
             }.Save(folder);
+            foreach (string change in changes)
+                onOverride?.Invoke(folder, change);
             written.Add(folder);
         }
         return (written, skipped);

@@ -64,7 +64,15 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
                 : new DftEngineInputs
                 {
                     Vasp = VaspInputs(spec.Engine.AimdIncar ?? spec.Engine.Incar),
-                    VaspAimd = new VaspAimdSettings { Temperature = t, Steps = a.Steps, TimeStepFs = a.Timestep, Ensemble = Ensemble(a.Ensemble) },
+                    VaspAimd = new VaspAimdSettings
+                    {
+                        Temperature = t,
+                        Steps = a.Steps,
+                        TimeStepFs = a.Timestep,
+                        Ensemble = Ensemble(a.Ensemble),
+                        // temperatures and steps are written in the workflow file; the rest only fills what aimd_incar lacks.
+                        Explicit = VaspAimdExplicit.Temperature | VaspAimdExplicit.Steps,
+                    },
                     Kind = "aimd",
                 };
             var tagged = frames.Select(f =>
@@ -195,7 +203,8 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     VaspInputSet VaspInputs(string? incar) => new()
     {
         IncarTemplate = incar is null ? Incar.Empty : Incar.Load(incar),
-        KPoints = spec.Engine.Kspacing is double k ? VaspKPoints.FromSpacing(k) : VaspKPoints.Gamma,
+        KPoints = spec.Engine.Kspacing is double k ? VaspKPoints.FromSpacing(k) : null,
+        DefaultKPoints = VaspKPoints.Gamma,
         Potcar = spec.Engine.PotcarDir is { } dir ? new PotcarLibrary(dir, spec.Engine.PotcarMap) : null,
     };
 
