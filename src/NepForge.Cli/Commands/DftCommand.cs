@@ -118,7 +118,7 @@ static class DftCommand
     {
         var jobs = new Argument<string>("jobs") { Description = "Folder of job folders (made by prepare, or by hand: any folder with an OUTCAR, vasprun.xml or CP2K log)" };
         var json = new Option<bool>("--json") { Description = "One JSON object per folder: folder, engine, state, reason" };
-        var command = new Command("status", "Classify every job folder: converged, unconverged, crashed, incomplete, prepared, missing output, queued, running, quarantined (the users' check.sh)") { jobs, json };
+        var command = new Command("status", "Classify every job folder: converged, unconverged, crashed, incomplete, prepared, missing output, mismatched (output not from structure.xyz), queued, running, quarantined (the users' check.sh)") { jobs, json };
         command.SetAction(r => cli.Guard(() =>
         {
             var all = DftJobs.Find(r.GetValue(jobs)!).Select(f => (Status: DftJobs.Describe(f), Record: DftJobRecord.Load(f))).ToList();
@@ -163,7 +163,7 @@ static class DftCommand
         {
             var all = DftJobs.Find(r.GetValue(jobs)!).Select(DftJobs.Describe).ToList();
             int converged = all.Count(s => s.State == DftJobState.Converged);
-            int failed = all.Count(s => s.State is DftJobState.Unconverged or DftJobState.Crashed or DftJobState.Incomplete or DftJobState.MissingOutput or DftJobState.Quarantined);
+            int failed = all.Count(s => s.State is DftJobState.Unconverged or DftJobState.Crashed or DftJobState.Incomplete or DftJobState.MissingOutput or DftJobState.Mismatched or DftJobState.Quarantined);
             int pending = all.Count(s => s.State is DftJobState.Prepared or DftJobState.Queued or DftJobState.Running);
             double ratio = converged + failed == 0 ? 0 : failed / (double)(converged + failed);
             string summary = string.Create(CultureInfo.InvariantCulture,

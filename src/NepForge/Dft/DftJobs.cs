@@ -150,6 +150,11 @@ public static class DftJobs
             _ => File.Exists(Path.Combine(folder, "INCAR")) ? DftJobState.Prepared : DftJobState.MissingOutput,
         };
         string reason = state == DftJobState.Prepared ? "inputs written, not run yet" : r.Reason;
+        if (input is not null && state == DftJobState.Converged && FirstVaspStep(folder) is { } first
+            && DftOutputCheck.Mismatch(input, first) is { } mismatch)
+        {
+            return new(folder, "vasp", DftJobState.Mismatched, mismatch, null);
+        }
         var frame = state == DftJobState.Converged && r.Frame is { } f ? WithProvenance(f, input, folder) : null;
         if (frame is not null && IsVaspMd(folder))
         {
@@ -170,6 +175,42 @@ public static class DftJobs
         return new(folder, "vasp", state, reason, frame);
     }
 
+    // The first ionic step of the folder's OUTCAR / vasprun.xml (converged or not), or null when none can be read.
+    static Frame? FirstVaspStep(string folder)
+    {
+        try
+        {
+            var extractor = new VaspExtractor(new VaspExtractOptions
+            {
+                ConfigTypeFromFolder = false,
+                Source = VaspSourceKind.Auto,
+                KeepUnconverged = true,
+                IncludeMachineLearned = true,
+            });
+            return extractor.Extract([folder]).FirstOrDefault();
+        }
+        catch (Exception e) when (e is ParseException or IOException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    // Null when the CP2K log's first structure is the job's input (or the log prints none); otherwise the mismatch.
+    static string? Cp2kMismatch(string log, Frame input)
+    {
+        var first = Cp2kLogStructure.ReadFirst(File.ReadAllLines(log), log);
+        if (first is null)
+            return null;
+        // The log prints the cell with 3 decimals only; the input's cell is what CP2K ran with when NepForge wrote it.
+        if (first.Lattice is not null && input.Lattice is { } l)
+        {
+            double worst = first.Lattice.Matrix.ToArray().Zip(l.Matrix.ToArray(), (a, b) => Math.Abs(a - b)).Max();
+            if (worst <= 0.0015)
+                first.Lattice = l;
+        }
+        return DftOutputCheck.Mismatch(input, first);
+    }
+
     static DftJobStatus InspectCp2k(string folder, Frame? input)
     {
         string log = Path.Combine(folder, Cp2kRunner.DefaultLogName);
@@ -183,6 +224,8 @@ public static class DftJobs
             return new(folder, "cp2k", DftJobState.MissingOutput, $"no {StructureFile}: the species and cell of the run are unknown", null);
         try
         {
+            if (Cp2kOutputParser.Classify(log).State == Cp2kRunState.Converged && Cp2kMismatch(log, input) is { } mismatch)
+                return new(folder, "cp2k", DftJobState.Mismatched, mismatch, null);
             if (Cp2kMd.IsMdInput(Path.Combine(folder, Cp2kRunner.DefaultInputName)))
                 return InspectCp2kMd(folder, input);
             var result = Cp2kOutputParser.Parse(input, folder);
