@@ -180,6 +180,17 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     {
         string source = InputsOf("collect", spec, runner)[0];
         var frames = WorkflowRunner.Read(source).ToList();
+        string referenced = "";
+        if (spec.Collect.EnergyRef is { } given)
+        {
+            // The same shift as `nepforge energy-ref`, recorded per frame (energy_ref_shift) so it can be undone.
+            var reference = given.Count == 0
+                ? Sampling.EnergyReference.Fit(frames).Reference
+                : new Sampling.EnergyReference(given.ToDictionary(kv => Structures.Elements.Get(kv.Key), kv => kv.Value));
+            foreach (var f in frames)
+                reference.Apply(f);
+            referenced = $", energies minus references ({string.Join(", ", reference.References.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Element.Symbol} {r.Energy:F4}")))} eV)";
+        }
         string output = Path.Combine(dir, spec.Collect.Output);
         long n = ExtXyzWriter.WriteFile(output, frames);
         // The same checks as `nepforge validate`: what nep would refuse or misread.
@@ -187,7 +198,7 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         if (!report.IsValid)
             throw new InvalidOperationException($"{output}: {report.Errors} validation error(s): {string.Join("; ", report.Issues.Take(3))}");
         Publish(output, spec);
-        return $"{n} frame(s) in {spec.Collect.Output}, valid ({report.Warnings} warning(s))";
+        return $"{n} frame(s) in {spec.Collect.Output}{referenced}, valid ({report.Warnings} warning(s))";
     }
 
     /// <summary>Copies a stage's training set to the work folder's <c>train.xyz</c> (atomically: readers never see half of it).</summary>
