@@ -87,7 +87,20 @@ public static class DftJobs
 
     static readonly string[] Markers = ["INCAR", "POSCAR", "OUTCAR", "vasprun.xml", Cp2kRunner.DefaultInputName, Cp2kRunner.DefaultLogName, StructureFile];
 
-    static bool IsJobFolder(string dir) => Markers.Any(m => File.Exists(Path.Combine(dir, m)));
+    static bool IsJobFolder(string dir) => Markers.Any(m => File.Exists(Path.Combine(dir, m))) || OtherOutput(dir) is not null;
+
+    /// <summary>
+    /// A CP2K log or pw.x output made by hand in <paramref name="folder"/> (a file named *.out, *.log or *output*,
+    /// recognised by its first lines), when the folder has no VASP output and no NepForge CP2K log; else null.
+    /// </summary>
+    public static string? OtherOutput(string folder)
+    {
+        if (HasOutput(folder) || !Directory.Exists(folder))
+            return null;
+        return Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal)
+            .Where(f => Path.GetExtension(f) is ".out" or ".log" || Path.GetFileName(f).Contains("output", StringComparison.OrdinalIgnoreCase))
+            .FirstOrDefault(f => OtherEngineOutputs.EngineOf(f) is not null);
+    }
 
     // Earlier attempts' outputs (attempt-N/) and NepForge's own files (.nepforge/) are not jobs.
     static bool InArchive(string root, string dir) =>
@@ -100,7 +113,8 @@ public static class DftJobs
 
     /// <summary>vasp or cp2k, from the files in the folder.</summary>
     public static string EngineOf(string folder) =>
-        File.Exists(Path.Combine(folder, Cp2kRunner.DefaultInputName)) || File.Exists(Path.Combine(folder, Cp2kRunner.DefaultLogName)) ? "cp2k" : "vasp";
+        File.Exists(Path.Combine(folder, Cp2kRunner.DefaultInputName)) || File.Exists(Path.Combine(folder, Cp2kRunner.DefaultLogName)) ? "cp2k"
+        : OtherOutput(folder) is { } other ? OtherEngineOutputs.EngineOf(other)! : "vasp";
 
     /// <summary>
     /// <see cref="Inspect"/> with the batch driver's record on top: a job an executor holds is queued or running, a
@@ -129,7 +143,41 @@ public static class DftJobs
     public static DftJobStatus Inspect(string folder)
     {
         var input = ReadStructure(folder);
+        if (!File.Exists(Path.Combine(folder, Cp2kRunner.DefaultInputName)) && OtherOutput(folder) is { } other)
+            return InspectOther(folder, other, input);
         return EngineOf(folder) == "cp2k" ? InspectCp2k(folder, input) : InspectVasp(folder, input);
+    }
+
+    // A CP2K log or pw.x output made by hand: its own structure, energy, forces and stress.
+    static DftJobStatus InspectOther(string folder, string output, Frame? input)
+    {
+        string engine = OtherEngineOutputs.EngineOf(output)!;
+        try
+        {
+            var (frames, summary) = OtherEngineOutputs.Read(output);
+            var state = frames.Count > 0 && summary.Completed ? DftJobState.Converged
+                : summary.Reason.StartsWith("CP2K aborted", StringComparison.Ordinal) || summary.Reason.Contains("holds", StringComparison.Ordinal) ? DftJobState.Crashed
+                : !summary.Completed ? DftJobState.Incomplete
+                : summary.Unconverged > 0 ? DftJobState.Unconverged
+                : DftJobState.Crashed;
+            if (state != DftJobState.Converged)
+                return new(folder, engine, state, $"{Path.GetFileName(output)}: {summary.Reason}", null);
+            if (input is not null && DftOutputCheck.Mismatch(input, frames[0]) is { } mismatch)
+                return new(folder, engine, DftJobState.Mismatched, mismatch, null);
+            var labelled = frames.Select(f =>
+            {
+                var l = WithProvenance(f, input, folder);
+                l.Info.SourceFile = f.Info.SourceFile;
+                l.Info.SourceIndex = f.Info.SourceIndex;
+                l.Info.SourceStep = f.Info.SourceStep;
+                return l;
+            }).ToList();
+            return new(folder, engine, state, $"{Path.GetFileName(output)}: {summary.Reason}", labelled[^1], labelled);
+        }
+        catch (Exception e) when (e is ParseException or FormatException or InvalidDataException)
+        {
+            return new(folder, engine, DftJobState.Crashed, e.Message, null);
+        }
     }
 
     static Frame? ReadStructure(string folder)
