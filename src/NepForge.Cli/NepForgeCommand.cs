@@ -23,6 +23,7 @@ public static class NepForgeCommand
             ValidateCommand.Create(cli),
             DedupCommand.Create(cli),
             SupercellCommand.Create(cli),
+            EnergyRefCommand.Create(cli),
             BuildCommand.Create(cli),
             RdfCommand.Create(cli),
             DftCommand.Create(cli),

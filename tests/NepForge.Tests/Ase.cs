@@ -87,3 +87,35 @@ public sealed class AseFixtureTheoryAttribute : TheoryAttribute
             Skip = AseFactAttribute.SkipReason;
     }
 }
+
+/// <summary>Debian's NumPy (python3-numpy for /usr/bin/python3), for checks that files load in NumPy.</summary>
+public static class NumPy
+{
+    /// <summary>The message a skipped test shows.</summary>
+    public const string SkipReason = "python3-numpy is not installed for /usr/bin/python3 (scripts/ensure-prerequisites.sh installs it): NumPy check skipped";
+
+    static readonly Lazy<bool> AvailableLazy = new(() =>
+    {
+        try
+        {
+            return File.Exists(Ase.Python) && Ase.Run("import numpy", [], TimeSpan.FromSeconds(60)).Code == 0;
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or TimeoutException)
+        {
+            return false;
+        }
+    });
+
+    /// <summary>True when /usr/bin/python3 can import numpy.</summary>
+    public static bool Available => AvailableLazy.Value;
+}
+
+/// <summary>A fact that needs NumPy; skipped with a message otherwise.</summary>
+public sealed class NumPyFactAttribute : FactAttribute
+{
+    public NumPyFactAttribute()
+    {
+        if (!NumPy.Available)
+            Skip = NumPy.SkipReason;
+    }
+}

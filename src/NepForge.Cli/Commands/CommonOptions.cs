@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NepForge.Formats;
+using NepForge.Formats.ExtXyz;
 
 namespace NepForge.Cli.Commands;
 
@@ -41,6 +42,23 @@ static class CommonOptions
             PoscarSpecies = sp is { Length: > 0 } ? sp.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).ToArray() : null,
         };
     }
+
+    /// <summary>
+    /// Adds <c>--stress</c> to a verb that writes labelled extxyz: <c>virial=</c> only by default (what GPUMD's nep reads,
+    /// without its per-structure "both virials and stresses" warning), ASE's <c>stress=</c> as well on request.
+    /// </summary>
+    public static Option<bool> AddStress(Command command)
+    {
+        var stress = new Option<bool>("--stress")
+        {
+            Description = "Also write ASE's stress= (eV/Å³, = −virial/V) next to virial= (default: virial= only, as GPUMD's nep reads it without a warning)",
+        };
+        command.Options.Add(stress);
+        return stress;
+    }
+
+    /// <summary>The extxyz writer options a verb's <c>--stress</c> asks for.</summary>
+    public static ExtXyzWriteOptions XyzWrite(ParseResult r, Option<bool> stress) => new() { WriteStress = r.GetValue(stress) };
 
     public static StructureFormat? ParseFormat(string? name) => name is null ? null : StructureFormats.Parse(name);
 }

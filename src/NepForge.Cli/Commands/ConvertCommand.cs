@@ -27,6 +27,7 @@ static class ConvertCommand
         {
             input, output, from, to, skipBad, species, direct, strip, configType, weight,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
@@ -45,7 +46,7 @@ static class ConvertCommand
                 return f;
             });
             var summary = StructureWriter.Write(outPath, outFormat, frames,
-                new StructureWriteOptions { Direct = r.GetValue(direct), StripLabels = r.GetValue(strip) });
+                new StructureWriteOptions { Direct = r.GetValue(direct), StripLabels = r.GetValue(strip), WriteStress = r.GetValue(stress) });
             string where = outFormat == StructureFormat.PoscarFolder ? $"{outPath} (POSCAR-1 … POSCAR-{summary.Frames})" : outPath;
             cli.Note($"convert: {summary.Frames} frame(s) → {where}");
             if (summary.ReorderedPoscars > 0)

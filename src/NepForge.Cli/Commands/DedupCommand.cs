@@ -38,6 +38,7 @@ public static class DedupCommand
         {
             input, output, tolerance, dropped, from, skipBad,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
@@ -52,7 +53,7 @@ public static class DedupCommand
             long read = 0, removed = 0;
 
             using var dropFile = dropPath is null ? null : AtomicFile.Create(dropPath);
-            var dropWriter = dropFile is null ? null : new ExtXyzWriter(dropFile.Stream, leaveOpen: true);
+            var dropWriter = dropFile is null ? null : new ExtXyzWriter(dropFile.Stream, CommonOptions.XyzWrite(r, stress), leaveOpen: true);
             IEnumerable<Frame> Unique()
             {
                 foreach (var f in StructureReader.Read(inPath, format, CommonOptions.ReadOptions(r, cli, skipBad)))
@@ -71,7 +72,7 @@ public static class DedupCommand
                     }
                 }
             }
-            long kept = ExtXyzWriter.WriteFile(outPath, Unique());
+            long kept = ExtXyzWriter.WriteFile(outPath, Unique(), CommonOptions.XyzWrite(r, stress));
             if (dropWriter is not null)
             {
                 dropWriter.Dispose(); // flushes into the temporary file, which the commit then renames

@@ -22,9 +22,9 @@ static class DftCommand
         var input = new Argument<string>("input") { Description = "Structures (extxyz, POSCAR folder, …)" };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the job folders (000001, 000002, …)", Required = true, HelpName = "DIR" };
         var engine = new Option<string>("--engine") { Description = "vasp or cp2k", DefaultValueFactory = _ => "cp2k" };
-        var incar = new Option<string?>("--incar") { Description = "VASP: INCAR template file", HelpName = "FILE" };
+        var incar = new Option<string?>("--incar") { Description = "VASP: INCAR template file; its values are kept (NepForge fills only missing keys; explicit flags and --set replace, recorded in job.json)", HelpName = "FILE" };
         var set = new Option<string[]>("--set") { Description = "VASP: INCAR overrides KEY=VALUE (repeatable)", AllowMultipleArgumentsPerToken = true, HelpName = "KEY=VALUE" };
-        var kspacing = new Option<double?>("--kspacing") { Description = "VASP: Γ-centred mesh from this spacing (Å⁻¹, VASP's rule); default Γ only", HelpName = "K" };
+        var kspacing = new Option<double?>("--kspacing") { Description = "VASP: write a Γ-centred KPOINTS from this spacing (Å⁻¹, VASP's rule; a KSPACING in the INCAR is then removed); default: the INCAR's KSPACING if it has one (no KPOINTS written), else Γ only", HelpName = "K" };
         var potcar = new Option<string?>("--potcar-dir") { Description = "VASP: POTCAR library (<dir>/<setup>/POTCAR)", HelpName = "DIR" };
         var potcarMap = new Option<string[]>("--potcar-map") { Description = "VASP: element→setup, e.g. Ti=Ti_pv (repeatable)", AllowMultipleArgumentsPerToken = true, HelpName = "EL=SETUP" };
         var template = new Option<string?>("--cp2k-template") { Description = "CP2K: input template with {CELL} {COORD} {KINDS} {PROJECT}", HelpName = "FILE" };
@@ -57,7 +57,9 @@ static class DftCommand
                     {
                         IncarTemplate = r.GetValue(incar) is { } path ? Incar.Load(path) : Incar.Empty,
                         Overrides = overrides,
-                        KPoints = r.GetValue(kspacing) is { } k ? VaspKPoints.FromSpacing(k) : VaspKPoints.Gamma,
+                        OverrideSources = overrides.Select(o => o.Key).Distinct(StringComparer.OrdinalIgnoreCase).ToDictionary(key => key, _ => "--set", StringComparer.OrdinalIgnoreCase),
+                        KPoints = r.GetValue(kspacing) is { } k ? VaspKPoints.FromSpacing(k) : null,
+                        DefaultKPoints = VaspKPoints.Gamma,
                         Potcar = r.GetValue(potcar) is { } dir ? new PotcarLibrary(dir, map) : null,
                     },
                     VaspAimd = r.GetValue(aimd) ? new VaspAimdSettings
@@ -68,6 +70,12 @@ static class DftCommand
                         TimeStepFs = r.GetValue(timestep),
                         Ensemble = VaspAimd.ParseEnsemble(r.GetValue(ensemble)!)
                             ?? throw new UsageException($"--ensemble {r.GetValue(ensemble)}: use {VaspAimd.EnsembleNames}"),
+                        // Only flags given on the command line replace the template's values; defaults fill gaps.
+                        Explicit = (Given(r, temperature) ? VaspAimdExplicit.Temperature : 0)
+                            | (Given(r, endTemperature) ? VaspAimdExplicit.EndTemperature : 0)
+                            | (Given(r, steps) ? VaspAimdExplicit.Steps : 0)
+                            | (Given(r, timestep) ? VaspAimdExplicit.TimeStep : 0)
+                            | (Given(r, ensemble) ? VaspAimdExplicit.Ensemble : 0),
                     } : null,
                     Kind = r.GetValue(aimd) ? "aimd" : "single-point",
                 };
@@ -94,18 +102,23 @@ static class DftCommand
             }
             string inPath = r.GetValue(input)!;
             var frames = StructureReader.Read(inPath, StructureFormats.DetectInput(inPath), CommonOptions.ReadOptions(r, cli, skipBad));
-            var (written, skipped) = DftJobs.Prepare(frames, r.GetValue(output)!, inputs);
+            var replaced = new Dictionary<string, int>(StringComparer.Ordinal);
+            var (written, skipped) = DftJobs.Prepare(frames, r.GetValue(output)!, inputs, (_, change) => replaced[change] = replaced.GetValueOrDefault(change) + 1);
+            foreach (var (change, count) in replaced)
+                cli.Note($"dft prepare: template value replaced: {change} in {count} folder(s) (recorded in job.json)");
             cli.Note($"dft prepare: {written.Count} {eng} job folder(s) in {r.GetValue(output)}" + (skipped.Count > 0 ? $"; {skipped.Count} already run, left alone" : ""));
             return CliContext.Success;
         }));
         return command;
     }
 
+    static bool Given<T>(ParseResult r, Option<T> option) => r.GetResult(option) is { Implicit: false };
+
     static Command Status(CliContext cli)
     {
         var jobs = new Argument<string>("jobs") { Description = "Folder of job folders (made by prepare, or by hand: any folder with an OUTCAR, vasprun.xml or CP2K log)" };
         var json = new Option<bool>("--json") { Description = "One JSON object per folder: folder, engine, state, reason" };
-        var command = new Command("status", "Classify every job folder: converged, unconverged, crashed, incomplete, prepared, missing output, queued, running, quarantined (the users' check.sh)") { jobs, json };
+        var command = new Command("status", "Classify every job folder: converged, unconverged, crashed, incomplete, prepared, missing output, mismatched (output not from structure.xyz), queued, running, quarantined (the users' check.sh)") { jobs, json };
         command.SetAction(r => cli.Guard(() =>
         {
             var all = DftJobs.Find(r.GetValue(jobs)!).Select(f => (Status: DftJobs.Describe(f), Record: DftJobRecord.Load(f))).ToList();
@@ -145,11 +158,12 @@ static class DftCommand
         {
             jobs, output, maxFailed,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             var all = DftJobs.Find(r.GetValue(jobs)!).Select(DftJobs.Describe).ToList();
             int converged = all.Count(s => s.State == DftJobState.Converged);
-            int failed = all.Count(s => s.State is DftJobState.Unconverged or DftJobState.Crashed or DftJobState.Incomplete or DftJobState.MissingOutput or DftJobState.Quarantined);
+            int failed = all.Count(s => s.State is DftJobState.Unconverged or DftJobState.Crashed or DftJobState.Incomplete or DftJobState.MissingOutput or DftJobState.Mismatched or DftJobState.Quarantined);
             int pending = all.Count(s => s.State is DftJobState.Prepared or DftJobState.Queued or DftJobState.Running);
             double ratio = converged + failed == 0 ? 0 : failed / (double)(converged + failed);
             string summary = string.Create(CultureInfo.InvariantCulture,
@@ -159,7 +173,7 @@ static class DftCommand
                 cli.Error.WriteLine($"nepforge: error: {summary}: more than --max-failed {r.GetValue(maxFailed):P0} failed; nothing written (see `nepforge dft status`)");
                 return CliContext.Failure;
             }
-            long n = ExtXyzWriter.WriteFile(r.GetValue(output)!, all.Where(s => s.State == DftJobState.Converged).SelectMany(s => s.Labelled));
+            long n = ExtXyzWriter.WriteFile(r.GetValue(output)!, all.Where(s => s.State == DftJobState.Converged).SelectMany(s => s.Labelled), CommonOptions.XyzWrite(r, stress));
             cli.Note($"dft collect: {n} frame(s) → {r.GetValue(output)} ({summary})");
             return CliContext.Success;
         }));

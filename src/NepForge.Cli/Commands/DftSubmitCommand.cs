@@ -42,7 +42,7 @@ static class DftSubmitCommand
         var o = Common(1);
         var executor = new Option<string>("--executor") { Description = "slurm (job arrays), local (background processes on this machine), or pbs / lsf (scripts written and their qsub/bsub lines printed)", DefaultValueFactory = _ => "slurm" };
         var wait = new Option<bool>("--wait") { Description = "Block until every job has finished (retries included), showing progress; safe to kill and run again" };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Write the job scripts and print the submit command lines, submit nothing" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Write the job scripts a real submit would write and print its command line(s), submit nothing (Slurm: the one sbatch of the array, with --array-max)" };
         var partition = new Option<string?>("--partition") { Description = "Slurm partition", HelpName = "NAME" };
         var minutes = new Option<int?>("--time") { Description = "Slurm time limit per job, minutes", HelpName = "MIN" };
         var ntasks = new Option<int>("--ntasks") { Description = "Slurm --ntasks (MPI ranks) per job", DefaultValueFactory = _ => 1, HelpName = "N" };
@@ -70,7 +70,9 @@ static class DftSubmitCommand
                     ArrayMax = r.GetValue(arrayMax),
                     Poll = r.GetValue(o.Poll),
                 };
-            if (exec is "pbs" or "lsf" || (exec == "slurm" && r.GetValue(dryRun)))
+            if (exec == "slurm" && r.GetValue(dryRun))
+                return PreviewSlurm(cli, r, o, spec);
+            if (exec is "pbs" or "lsf")
                 return WriteScripts(cli, r, o, exec, spec);
             if (exec is not ("slurm" or "local"))
                 throw new UsageException($"--executor {exec}: use slurm, local, pbs or lsf");
@@ -137,15 +139,31 @@ static class DftSubmitCommand
         return Cp2kRunner.JobCommand(local);
     }
 
-    // PBS/LSF (no server here) and Slurm --dry-run: the scripts and the lines that would submit them.
+    // Slurm --dry-run: the script a real submit writes (one array for several folders, with --array-max's %max) and
+    // the one sbatch line that would submit it, built by the executor a real submit uses.
+    static int PreviewSlurm(CliContext cli, ParseResult r, CommonBatchOptions o, ExecutorSpec spec)
+    {
+        string root = r.GetValue(o.Jobs)!;
+        var folders = DftJobs.Find(root);
+        var ready = folders.Where(f => DftJobs.Describe(f).State == DftJobState.Prepared).ToList();
+        if (ready.Count == 0)
+        {
+            cli.Note("dft submit --dry-run: no prepared job to submit");
+            return CliContext.Success;
+        }
+        string command = JobCommand(folders, r.GetValue(o.Command), local: false);
+        var executor = (SlurmExecutor)Executors.Create(spec, command, Path.Combine(root, ".nepforge"));
+        cli.Out.WriteLine(executor.Preview(ready, "nf-dry-run"));
+        cli.Note(ready.Count == 1
+            ? "dft submit --dry-run: 1 job script written; nothing submitted (a real submit runs this line, under a unique job name)"
+            : $"dft submit --dry-run: one array of {ready.Count} task(s) written; nothing submitted (a real submit runs this one line, under a unique job name)");
+        return CliContext.Success;
+    }
+
+    // PBS/LSF (no server here): the scripts and the lines that would submit them.
     static int WriteScripts(CliContext cli, ParseResult r, CommonBatchOptions o, string exec, ExecutorSpec spec)
     {
-        var system = exec switch
-        {
-            "slurm" => BatchSystem.Slurm,
-            "pbs" => BatchSystem.Pbs,
-            _ => BatchSystem.Lsf,
-        };
+        var system = exec == "pbs" ? BatchSystem.Pbs : BatchSystem.Lsf;
         var folders = DftJobs.Find(r.GetValue(o.Jobs)!);
         var options = new SlurmScriptOptions
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using NepForge.Dft;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 
@@ -11,7 +12,7 @@ static class ExtractCommand
 {
     public static Command Create(CliContext cli)
     {
-        var paths = new Argument<string[]>("paths") { Description = "OUTCAR or vasprun.xml files, or folders searched recursively for them (.gz too)", Arity = ArgumentArity.OneOrMore };
+        var paths = new Argument<string[]>("paths") { Description = "OUTCAR or vasprun.xml files, or folders searched recursively for them (.gz too); CP2K single-point logs and Quantum ESPRESSO pw.x outputs (recognised by their first lines)", Arity = ArgumentArity.OneOrMore };
         var output = CommonOptions.Output();
         var every = new Option<int>("--every") { Description = "Keep every N-th step of each file", DefaultValueFactory = _ => 1, HelpName = "N" };
         var skipFirst = new Option<int>("--skip-first") { Description = "Drop the first N steps of each file (equilibration)", HelpName = "N" };
@@ -22,10 +23,11 @@ static class ExtractCommand
         var format = new Option<string?>("--format") { Description = "Read only OUTCARs (outcar) or only vasprun.xml (xml); default: OUTCAR when a folder has both", HelpName = "outcar|xml" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout" };
         var strict = new Option<bool>("--strict") { Description = "Exit non-zero on any warning, unreadable file or dropped step" };
-        var command = new Command("extract", "Extract every ionic step (energy, forces, virial) of VASP OUTCAR / vasprun.xml files into one extxyz, dropping unconverged steps")
+        var command = new Command("extract", "Extract every ionic step (energy, forces, virial) of VASP OUTCAR / vasprun.xml files, CP2K logs and QE pw.x outputs into one extxyz, dropping unconverged steps")
         {
             paths, output, every, skipFirst, energy, keepUnconverged, mlFrames, configType, format, json, strict,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             if (r.GetValue(every) < 1)
@@ -67,8 +69,35 @@ static class ExtractCommand
                 OnProgress = progress.Update,
             });
             string outPath = r.GetValue(output)!;
-            long written = ExtXyzWriter.WriteFile(outPath, extractor.Extract(r.GetValue(paths)!));
+            // CP2K logs and pw.x outputs made by hand are read by their own readers; everything else is VASP's.
+            var all = r.GetValue(paths)!;
+            var others = all.Where(p => OtherEngineOutputs.EngineOf(p) is not null).ToList();
+            var vaspPaths = all.Except(others).ToList();
+            var otherSummaries = new List<OtherEngineSummary>();
+            IEnumerable<NepForge.Structures.Frame> Others()
+            {
+                foreach (string p in others)
+                {
+                    var (frames, summary) = OtherEngineOutputs.Read(p, r.GetValue(keepUnconverged));
+                    otherSummaries.Add(summary);
+                    string ct = r.GetValue(configType) ?? Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(p))) ?? "";
+                    foreach (var f in frames)
+                    {
+                        f.Info.ConfigType = ct;
+                        yield return f;
+                    }
+                }
+            }
+            var labelled = vaspPaths.Count > 0 ? extractor.Extract([.. vaspPaths]).Concat(Others()) : Others();
+            long written = ExtXyzWriter.WriteFile(outPath, labelled, CommonOptions.XyzWrite(r, stress));
             progress.Clear();
+            foreach (var o in otherSummaries)
+                cli.Note(string.Create(CultureInfo.InvariantCulture, $"{o.Path}: {o.Engine}, {o.Steps} step(s), {o.Kept} kept, {o.Unconverged} unconverged; {o.Reason}"));
+            if (vaspPaths.Count == 0)
+            {
+                cli.Note($"extract: {written} frame(s) from {others.Count} file(s) → {outPath}");
+                return written > 0 ? CliContext.Success : CliContext.Failure;
+            }
             var files = extractor.Files;
             if (r.GetValue(json))
                 WriteJson(cli.Out, files, written, outPath);

@@ -57,6 +57,7 @@ public static class FilterCommand
         {
             input, output, rejected, minDistance, minRatio, maxForce, energyZ, require, from, skipBad,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
@@ -101,7 +102,7 @@ public static class FilterCommand
             var tally = new FilterTally();
 
             using var rejFile = rejPath is null ? null : AtomicFile.Create(rejPath);
-            var rejWriter = rejFile is null ? null : new ExtXyzWriter(rejFile.Stream, leaveOpen: true);
+            var rejWriter = rejFile is null ? null : new ExtXyzWriter(rejFile.Stream, CommonOptions.XyzWrite(r, stress), leaveOpen: true);
             IEnumerable<Frame> Kept()
             {
                 foreach (var f in StructureReader.Read(inPath, format, CommonOptions.ReadOptions(r, cli, skipBad)))
@@ -120,7 +121,7 @@ public static class FilterCommand
                     }
                 }
             }
-            ExtXyzWriter.WriteFile(outPath, Kept());
+            ExtXyzWriter.WriteFile(outPath, Kept(), CommonOptions.XyzWrite(r, stress));
             if (rejWriter is not null)
             {
                 rejWriter.Dispose(); // flushes into the temporary file, which the commit then renames

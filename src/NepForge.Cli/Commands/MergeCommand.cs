@@ -18,6 +18,7 @@ static class MergeCommand
         {
             inputs, output, from, skipBad,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             var format = CommonOptions.ParseFormat(r.GetValue(from));
@@ -37,7 +38,7 @@ static class MergeCommand
                     }
                 }
             }
-            long total = ExtXyzWriter.WriteFile(outPath, All());
+            long total = ExtXyzWriter.WriteFile(outPath, All(), CommonOptions.XyzWrite(r, stress));
             for (int i = 0; i < files.Length; i++)
                 cli.Note($"merge: {counts[i]} frame(s) from {files[i]}");
             cli.Note($"merge: {total} frame(s) → {outPath}");

@@ -66,6 +66,7 @@ static class NepCommand
         {
             input, model, output, json, worst, threads, from, skipBad,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!;
@@ -101,7 +102,7 @@ static class NepCommand
             }
             else
             {
-                StructureWriter.Write(outPath, StructureFormats.DetectByName(outPath) ?? StructureFormat.ExtXyz, Predicted());
+                StructureWriter.Write(outPath, StructureFormats.DetectByName(outPath) ?? StructureFormat.ExtXyz, Predicted(), new StructureWriteOptions { WriteStress = r.GetValue(stress) });
             }
             if (frames == 0)
                 throw new InvalidOperationException($"'{inPath}' holds no frames");

@@ -19,7 +19,8 @@ public static class PerturbCommand
         var output = CommonOptions.Output();
         output.Description = "Output: extxyz file, a folder (ending in /) of POSCAR-1 … POSCAR-n, or with --layout folders the folder of frame-k/ and all/";
         var count = new Option<int>("--count", "-n") { Description = "Structures to make from each input frame", DefaultValueFactory = _ => 1, HelpName = "N" };
-        var cell = new Option<double>("--cell") { Description = "Strain amplitude: each component of the symmetric strain ε in ±F (or σ = F with --cell-dist normal); new lattice = lattice·(I+ε), atoms follow the cell", DefaultValueFactory = _ => 0.03, HelpName = "F" };
+        var cell = new Option<double>("--cell") { Description = "Strain amplitude F of the symmetric strain ε (see --cell-mode; σ = F with --cell-dist normal); new lattice = lattice·(I+ε), atoms follow the cell", DefaultValueFactory = _ => 0.03, HelpName = "F" };
+        var cellMode = new Option<string>("--cell-mode") { Description = "What F bounds: principal (every principal strain and every lattice-length change within ±F), dpdata (diagonal ±F, off-diagonal ±F/2, as dpdata/GPUMDkit), full-tensor (all six components ±F: principal strains up to ≈±2F)", DefaultValueFactory = _ => "principal", HelpName = "MODE" };
         var cellDist = new Option<string>("--cell-dist") { Description = "Strain distribution: uniform or normal", DefaultValueFactory = _ => "uniform", HelpName = "DIST" };
         var axes = new Option<string>("--axes") { Description = "Cartesian axes the strain acts on: xyz, or e.g. xy (ε_xx, ε_yy, ε_xy only: a slab with vacuum along z keeps its z extent)", DefaultValueFactory = _ => "xyz", HelpName = "AXES" };
         var cellOnly = new Option<bool>("--cell-only") { Description = "Only strain the cell (atoms keep their fractional coordinates, no displacement)" };
@@ -40,7 +41,7 @@ public static class PerturbCommand
 
         var command = new Command("perturb", "Make strained and displaced copies of structures for DFT (seeded, with a minimum-distance guard): N per input frame")
         {
-            input, output, count, cell, cellDist, axes, cellOnly, disp, dispDist, minDistance, minRatio, pairDistance, maxTries,
+            input, output, count, cell, cellMode, cellDist, axes, cellOnly, disp, dispDist, minDistance, minRatio, pairDistance, maxTries,
             seed, configType, layout, to, direct, from, species, skipBad,
         };
         command.SetAction(r => cli.Guard(() =>
@@ -68,6 +69,15 @@ public static class PerturbCommand
                     throw new UsageException("--cell-only moves no atom: leave out --disp and --disp-dist");
                 dispDistribution = DisplacementDistribution.None;
             }
+            CellMode mode;
+            try
+            {
+                mode = PerturbOptions.ParseCellMode(r.GetValue(cellMode)!);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"--cell-mode: {e.Message}");
+            }
             StrainAxes strainAxes;
             try
             {
@@ -90,6 +100,7 @@ public static class PerturbCommand
             {
                 Cell = f,
                 CellDistribution = strainDist,
+                CellMode = mode,
                 Axes = strainAxes,
                 Displacement = d,
                 DisplacementDistribution = dispDistribution,

@@ -27,6 +27,7 @@ static class SampleCommand
         {
             input, output, every, count, random, seed, range, skipFirst, from, skipBad,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
@@ -108,7 +109,7 @@ static class SampleCommand
 
             int Finish(IEnumerable<Frame> frames, long? total = null, int? s = null)
             {
-                long written = ExtXyzWriter.WriteFile(outPath, frames);
+                long written = ExtXyzWriter.WriteFile(outPath, frames, CommonOptions.XyzWrite(r, stress));
                 string of = total is { } t ? $" of {t}" : "";
                 string seeded = s is { } sv ? $" (seed {sv})" : "";
                 cli.Note($"sample: kept {written}{of} frame(s){seeded} → {outPath}");

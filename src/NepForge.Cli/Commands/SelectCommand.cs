@@ -54,6 +54,7 @@ static class SelectCommand
             inputs, output, model, baseSet, max, minDistance, reduction, normalize, byComposition, seed, perSource, exclude,
             committee, fLo, fHi, vLo, vHi, active, activeThreshold, report, plot, noCache, dryRun, threads,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             string? outPath = r.GetValue(output);
@@ -218,7 +219,7 @@ static class SelectCommand
                 if (needsSeed)
                     c.Frame.Info.SetExtra("select_seed", seedUsed.ToString(CultureInfo.InvariantCulture));
             }
-            ExtXyzWriter.WriteFile(outPath!, picked.Select(c => c.Frame));
+            ExtXyzWriter.WriteFile(outPath!, picked.Select(c => c.Frame), CommonOptions.XyzWrite(r, stress));
             string reportPath = r.GetValue(report) ?? Path.ChangeExtension(outPath!, ".report.json");
             AtomicFile.WriteAllText(reportPath, json + "\n");
             string plotPath = r.GetValue(plot) ?? Path.ChangeExtension(outPath!, ".pca.svg");

@@ -25,6 +25,7 @@ static class SplitCommand
         {
             input, test, seed, dir, trainName, testName, from, skipBad,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             double fraction = r.GetValue(test);
@@ -54,8 +55,8 @@ static class SplitCommand
             using var trainFile = AtomicFile.Create(trainPath);
             using var testFile = AtomicFile.Create(testPath);
             long nTrain = 0, nTest = 0;
-            using (var trainWriter = new ExtXyzWriter(trainFile.Stream, leaveOpen: true))
-            using (var testWriter = new ExtXyzWriter(testFile.Stream, leaveOpen: true))
+            using (var trainWriter = new ExtXyzWriter(trainFile.Stream, CommonOptions.XyzWrite(r, stress), leaveOpen: true))
+            using (var testWriter = new ExtXyzWriter(testFile.Stream, CommonOptions.XyzWrite(r, stress), leaveOpen: true))
             {
                 int i = 0;
                 foreach (var f in held ?? StructureReader.Read(inPath, format, readOptions))

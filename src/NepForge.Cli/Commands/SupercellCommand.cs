@@ -47,6 +47,7 @@ public static class SupercellCommand
         {
             input, output, size, matrix, maxAtoms, from, skipBad, species,
         };
+        var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
@@ -90,7 +91,7 @@ public static class SupercellCommand
                     yield return Supercell.Make(f, p);
                 }
             }
-            long written = ExtXyzWriter.WriteFile(outPath, Repeated());
+            long written = ExtXyzWriter.WriteFile(outPath, Repeated(), CommonOptions.XyzWrite(r, stress));
             long copies = Supercell.Copies(p);
             string shape = text ?? string.Join("×", sizes!.Select(s => s.ToString(CultureInfo.InvariantCulture)));
             cli.Note($"supercell: {written} frame(s) × {copies} cop{(copies == 1 ? "y" : "ies")} ({shape}), largest {largest} atoms → {outPath}");

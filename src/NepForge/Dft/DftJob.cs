@@ -23,6 +23,12 @@ public enum DftJobState
     /// <summary>No output, and no inputs to run either.</summary>
     MissingOutput,
 
+    /// <summary>
+    /// The run converged, but its output is not this job's: its first step has other atoms, another species order, other positions or
+    /// another cell than <c>structure.xyz</c> (an output copied into the wrong folder). Failed; never collected.
+    /// </summary>
+    Mismatched,
+
     /// <summary>Waiting in a scheduler's queue (from the job's record).</summary>
     Queued,
 

@@ -89,6 +89,9 @@ public sealed class DftJobRecord
     /// <summary>SHA-256 of each input file at prepare time (and after each escalation).</summary>
     public SortedDictionary<string, string> InputHashes { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Each value of the user's input template that a given setting replaced or removed, e.g. "NSW = 3000 → 1000 (--steps)".</summary>
+    public List<string> InputOverrides { get; set; } = [];
+
     /// <summary>Why the folder is where it is, in words a user can act on.</summary>
     public string? Reason { get; set; }
 

@@ -20,7 +20,11 @@ public static class DftJobs
 
     /// <summary>Writes one job folder per frame under <paramref name="root"/>; returns the folders.</summary>
     /// <remarks>Re-running is harmless: a folder that already has output is left alone (and reported as skipped).</remarks>
-    public static (List<string> Written, List<string> Skipped) Prepare(IEnumerable<Frame> frames, string root, DftEngineInputs inputs)
+    /// <param name="frames">The structures.</param>
+    /// <param name="root">Where the job folders go.</param>
+    /// <param name="inputs">The engine's inputs.</param>
+    /// <param name="onOverride">Told of each INCAR template value a given setting replaced (folder, "KEY = old → new (flag)").</param>
+    public static (List<string> Written, List<string> Skipped) Prepare(IEnumerable<Frame> frames, string root, DftEngineInputs inputs, Action<string, string>? onOverride = null)
     {
         var written = new List<string>();
         var skipped = new List<string>();
@@ -37,8 +41,20 @@ public static class DftJobs
             Directory.CreateDirectory(folder);
             var input = frame.Clone();
             input.ClearLabels();
+            IReadOnlyList<string> changes = [];
             if (inputs.Vasp is { } vasp)
-                VaspInputWriter.Write(folder, input, inputs.VaspAimd is { } aimd ? vasp with { Overrides = [.. vasp.Overrides, .. VaspAimd.Overrides(aimd, input)] } : vasp);
+            {
+                if (inputs.VaspAimd is { } aimd)
+                {
+                    var (replace, fill, sources) = VaspAimd.Split(aimd, input);
+                    var merged = new Dictionary<string, string>(vasp.OverrideSources, StringComparer.OrdinalIgnoreCase);
+                    foreach (var (key, source) in sources)
+                        merged.TryAdd(key, source);
+                    // The user's own --set comes last among the replacements, so it wins over the AIMD flags.
+                    vasp = vasp with { Overrides = [.. replace, .. vasp.Overrides], Defaults = [.. vasp.Defaults, .. fill], OverrideSources = merged };
+                }
+                changes = VaspInputWriter.Write(folder, input, vasp).Changes;
+            }
             else if (inputs.Cp2kMd is { } md)
                 Cp2kMd.Write(Path.Combine(folder, Cp2kRunner.DefaultInputName), input, inputs.Cp2k, md);
             else
@@ -51,7 +67,10 @@ public static class DftJobs
                 Engine = inputs.Vasp is null ? "cp2k" : "vasp",
                 Kind = inputs.Kind,
                 InputHashes = DftJobRecord.HashInputs(folder),
+                InputOverrides = [.. changes],
             }.Save(folder);
+            foreach (string change in changes)
+                onOverride?.Invoke(folder, change);
             written.Add(folder);
         }
         return (written, skipped);
@@ -68,7 +87,20 @@ public static class DftJobs
 
     static readonly string[] Markers = ["INCAR", "POSCAR", "OUTCAR", "vasprun.xml", Cp2kRunner.DefaultInputName, Cp2kRunner.DefaultLogName, StructureFile];
 
-    static bool IsJobFolder(string dir) => Markers.Any(m => File.Exists(Path.Combine(dir, m)));
+    static bool IsJobFolder(string dir) => Markers.Any(m => File.Exists(Path.Combine(dir, m))) || OtherOutput(dir) is not null;
+
+    /// <summary>
+    /// A CP2K log or pw.x output made by hand in <paramref name="folder"/> (a file named *.out, *.log or *output*,
+    /// recognised by its first lines), when the folder has no VASP output and no NepForge CP2K log; else null.
+    /// </summary>
+    public static string? OtherOutput(string folder)
+    {
+        if (HasOutput(folder) || !Directory.Exists(folder))
+            return null;
+        return Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal)
+            .Where(f => Path.GetExtension(f) is ".out" or ".log" || Path.GetFileName(f).Contains("output", StringComparison.OrdinalIgnoreCase))
+            .FirstOrDefault(f => OtherEngineOutputs.EngineOf(f) is not null);
+    }
 
     // Earlier attempts' outputs (attempt-N/) and NepForge's own files (.nepforge/) are not jobs.
     static bool InArchive(string root, string dir) =>
@@ -81,7 +113,8 @@ public static class DftJobs
 
     /// <summary>vasp or cp2k, from the files in the folder.</summary>
     public static string EngineOf(string folder) =>
-        File.Exists(Path.Combine(folder, Cp2kRunner.DefaultInputName)) || File.Exists(Path.Combine(folder, Cp2kRunner.DefaultLogName)) ? "cp2k" : "vasp";
+        File.Exists(Path.Combine(folder, Cp2kRunner.DefaultInputName)) || File.Exists(Path.Combine(folder, Cp2kRunner.DefaultLogName)) ? "cp2k"
+        : OtherOutput(folder) is { } other ? OtherEngineOutputs.EngineOf(other)! : "vasp";
 
     /// <summary>
     /// <see cref="Inspect"/> with the batch driver's record on top: a job an executor holds is queued or running, a
@@ -110,7 +143,41 @@ public static class DftJobs
     public static DftJobStatus Inspect(string folder)
     {
         var input = ReadStructure(folder);
+        if (!File.Exists(Path.Combine(folder, Cp2kRunner.DefaultInputName)) && OtherOutput(folder) is { } other)
+            return InspectOther(folder, other, input);
         return EngineOf(folder) == "cp2k" ? InspectCp2k(folder, input) : InspectVasp(folder, input);
+    }
+
+    // A CP2K log or pw.x output made by hand: its own structure, energy, forces and stress.
+    static DftJobStatus InspectOther(string folder, string output, Frame? input)
+    {
+        string engine = OtherEngineOutputs.EngineOf(output)!;
+        try
+        {
+            var (frames, summary) = OtherEngineOutputs.Read(output);
+            var state = frames.Count > 0 && summary.Completed ? DftJobState.Converged
+                : summary.Reason.StartsWith("CP2K aborted", StringComparison.Ordinal) || summary.Reason.Contains("holds", StringComparison.Ordinal) ? DftJobState.Crashed
+                : !summary.Completed ? DftJobState.Incomplete
+                : summary.Unconverged > 0 ? DftJobState.Unconverged
+                : DftJobState.Crashed;
+            if (state != DftJobState.Converged)
+                return new(folder, engine, state, $"{Path.GetFileName(output)}: {summary.Reason}", null);
+            if (input is not null && DftOutputCheck.Mismatch(input, frames[0]) is { } mismatch)
+                return new(folder, engine, DftJobState.Mismatched, mismatch, null);
+            var labelled = frames.Select(f =>
+            {
+                var l = WithProvenance(f, input, folder);
+                l.Info.SourceFile = f.Info.SourceFile;
+                l.Info.SourceIndex = f.Info.SourceIndex;
+                l.Info.SourceStep = f.Info.SourceStep;
+                return l;
+            }).ToList();
+            return new(folder, engine, state, $"{Path.GetFileName(output)}: {summary.Reason}", labelled[^1], labelled);
+        }
+        catch (Exception e) when (e is ParseException or FormatException or InvalidDataException)
+        {
+            return new(folder, engine, DftJobState.Crashed, e.Message, null);
+        }
     }
 
     static Frame? ReadStructure(string folder)
@@ -131,6 +198,11 @@ public static class DftJobs
             _ => File.Exists(Path.Combine(folder, "INCAR")) ? DftJobState.Prepared : DftJobState.MissingOutput,
         };
         string reason = state == DftJobState.Prepared ? "inputs written, not run yet" : r.Reason;
+        if (input is not null && state == DftJobState.Converged && FirstVaspStep(folder) is { } first
+            && DftOutputCheck.Mismatch(input, first) is { } mismatch)
+        {
+            return new(folder, "vasp", DftJobState.Mismatched, mismatch, null);
+        }
         var frame = state == DftJobState.Converged && r.Frame is { } f ? WithProvenance(f, input, folder) : null;
         if (frame is not null && IsVaspMd(folder))
         {
@@ -151,6 +223,42 @@ public static class DftJobs
         return new(folder, "vasp", state, reason, frame);
     }
 
+    // The first ionic step of the folder's OUTCAR / vasprun.xml (converged or not), or null when none can be read.
+    static Frame? FirstVaspStep(string folder)
+    {
+        try
+        {
+            var extractor = new VaspExtractor(new VaspExtractOptions
+            {
+                ConfigTypeFromFolder = false,
+                Source = VaspSourceKind.Auto,
+                KeepUnconverged = true,
+                IncludeMachineLearned = true,
+            });
+            return extractor.Extract([folder]).FirstOrDefault();
+        }
+        catch (Exception e) when (e is ParseException or IOException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    // Null when the CP2K log's first structure is the job's input (or the log prints none); otherwise the mismatch.
+    static string? Cp2kMismatch(string log, Frame input)
+    {
+        var first = Cp2kLogStructure.ReadFirst(File.ReadAllLines(log), log);
+        if (first is null)
+            return null;
+        // The log prints the cell with 3 decimals only; the input's cell is what CP2K ran with when NepForge wrote it.
+        if (first.Lattice is not null && input.Lattice is { } l)
+        {
+            double worst = first.Lattice.Matrix.ToArray().Zip(l.Matrix.ToArray(), (a, b) => Math.Abs(a - b)).Max();
+            if (worst <= 0.0015)
+                first.Lattice = l;
+        }
+        return DftOutputCheck.Mismatch(input, first);
+    }
+
     static DftJobStatus InspectCp2k(string folder, Frame? input)
     {
         string log = Path.Combine(folder, Cp2kRunner.DefaultLogName);
@@ -164,6 +272,8 @@ public static class DftJobs
             return new(folder, "cp2k", DftJobState.MissingOutput, $"no {StructureFile}: the species and cell of the run are unknown", null);
         try
         {
+            if (Cp2kOutputParser.Classify(log).State == Cp2kRunState.Converged && Cp2kMismatch(log, input) is { } mismatch)
+                return new(folder, "cp2k", DftJobState.Mismatched, mismatch, null);
             if (Cp2kMd.IsMdInput(Path.Combine(folder, Cp2kRunner.DefaultInputName)))
                 return InspectCp2kMd(folder, input);
             var result = Cp2kOutputParser.Parse(input, folder);

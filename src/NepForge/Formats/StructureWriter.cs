@@ -12,6 +12,9 @@ public sealed record StructureWriteOptions
 
     /// <summary>Leave out energy, forces and virial.</summary>
     public bool StripLabels { get; init; }
+
+    /// <summary>extxyz: also write ASE's <c>stress=</c> next to <c>virial=</c> (see <see cref="ExtXyzWriteOptions.WriteStress"/>).</summary>
+    public bool WriteStress { get; init; }
 }
 
 /// <summary>What a write produced.</summary>
@@ -30,7 +33,7 @@ public static class StructureWriter
         switch (format)
         {
             case StructureFormat.ExtXyz:
-                long n = ExtXyzWriter.WriteFile(path, frames, new ExtXyzWriteOptions { StripLabels = options.StripLabels });
+                long n = ExtXyzWriter.WriteFile(path, frames, new ExtXyzWriteOptions { StripLabels = options.StripLabels, WriteStress = options.WriteStress });
                 return new(n, 0, [path]);
             case StructureFormat.Poscar:
                 return WriteSinglePoscar(path, frames, options);

@@ -55,7 +55,10 @@ public sealed class NepDescriptorWriter : IDisposable
     {
         string dict = $"{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {dimension}), }}";
         var header = new byte[NpyHeaderBytes];
-        "\x93NUMPY"u8.CopyTo(header);
+        // The magic is the single byte 0x93 then "NUMPY". A u8 literal "\x93NUMPY" would encode U+0093 as UTF-8
+        // (C2 93), which numpy.load rejects.
+        header[0] = 0x93;
+        "NUMPY"u8.CopyTo(header.AsSpan(1));
         header[6] = 1;
         header[7] = 0;
         int length = NpyHeaderBytes - 10;

@@ -125,6 +125,10 @@ public sealed class NepMolecularDynamics
                     for (int k = 0; k < 3; k++)
                         v[3 * i + k] = c1 * v[3 * i + k] + c2 * sigma * Gaussian(rng);
                 }
+                // The per-atom noise moves the centre of mass too; take that drift out so that the 3N − 3 internal
+                // degrees of freedom carry the requested temperature (the projection is orthogonal in the
+                // mass-weighted velocities, so their Maxwell–Boltzmann distribution is unchanged).
+                RemoveDrift(v, mass);
                 Drift(x, v, 0.5 * dt);
                 result = _calculator.Compute(frame);
                 Kick(v, result.Forces, mass, 0.5 * dt);
@@ -179,6 +183,39 @@ public sealed class NepMolecularDynamics
         return k * MassVelocitySquaredToEv;
     }
 
+    /// <summary>
+    /// Kinetic energy of the motion relative to the centre of mass, K − |P|²/2M (eV): what the temperature of the
+    /// 3N − 3 internal degrees of freedom is measured from, whatever the ensemble.
+    /// </summary>
+    public static double InternalKineticEnergy(double[] v, double[] mass)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        ArgumentNullException.ThrowIfNull(mass);
+        double total = 0, px = 0, py = 0, pz = 0;
+        for (int i = 0; i < mass.Length; i++)
+        {
+            total += mass[i];
+            px += mass[i] * v[3 * i];
+            py += mass[i] * v[3 * i + 1];
+            pz += mass[i] * v[3 * i + 2];
+        }
+        double com = total > 0 ? 0.5 * (px * px + py * py + pz * pz) / total * MassVelocitySquaredToEv : 0;
+        return Math.Max(0, KineticEnergy(v, mass) - com);
+    }
+
+    static void RemoveDrift(double[] v, double[] mass)
+    {
+        double total = mass.Sum();
+        for (int k = 0; k < 3; k++)
+        {
+            double p = 0;
+            for (int i = 0; i < mass.Length; i++)
+                p += mass[i] * v[3 * i + k];
+            for (int i = 0; i < mass.Length; i++)
+                v[3 * i + k] -= p / total;
+        }
+    }
+
     static double Gaussian(Random rng)
     {
         // Box–Muller; one value per call keeps the stream simple to reproduce.
@@ -197,15 +234,7 @@ public sealed class NepMolecularDynamics
                 v[3 * i + k] = sigma * Gaussian(rng);
         }
         // No drift of the centre of mass, and exactly the requested temperature.
-        double total = mass.Sum();
-        for (int k = 0; k < 3; k++)
-        {
-            double p = 0;
-            for (int i = 0; i < n; i++)
-                p += mass[i] * v[3 * i + k];
-            for (int i = 0; i < n; i++)
-                v[3 * i + k] -= p / total;
-        }
+        RemoveDrift(v, mass);
         double ke = KineticEnergy(v, mass);
         if (ke > 0 && temperature > 0)
         {
@@ -219,7 +248,7 @@ public sealed class NepMolecularDynamics
     // distribution with relaxation time tau; velocities are rescaled by one factor.
     static void BussiRescale(double[] v, double[] mass, double temperature, double dtOverTau, int dof, Random rng)
     {
-        double k = KineticEnergy(v, mass);
+        double k = InternalKineticEnergy(v, mass);
         if (k <= 0)
             return;
         double target = 0.5 * dof * Units.BoltzmannEvPerK * temperature;
@@ -252,7 +281,7 @@ public sealed class NepMolecularDynamics
         f.ClearLabels();
         f.SetArray(PerAtomArray.Real("vel", 3, (double[])v.Clone()));
         f.SetArray(PerAtomArray.Real("nep_forces", 3, (double[])result.Forces.Clone()));
-        double t = 2 * KineticEnergy(v, mass) / (dof * Units.BoltzmannEvPerK);
+        double t = 2 * InternalKineticEnergy(v, mass) / (dof * Units.BoltzmannEvPerK);
         double p = PressureGpa(frame, v, mass, result.Virial);
         string I(double d) => d.ToString("R", CultureInfo.InvariantCulture);
         f.Info.SetExtra("nep_energy", I(result.Energy));

@@ -10,6 +10,23 @@ public enum StrainDistribution
     Normal,
 }
 
+/// <summary>What the strain amplitude F bounds (see <see cref="Perturber.DrawStrain(PerturbRandom, double, StrainDistribution, StrainAxes, CellMode)"/>).</summary>
+public enum CellMode
+{
+    /// <summary>
+    /// The default: the principal strains (eigenvalues of ε) are drawn in ±F and the principal axes at random (a
+    /// uniformly random rotation), so every principal strain and every lattice-vector length change stays within ±F:
+    /// what "±6 % lattice perturbation" means to a user.
+    /// </summary>
+    Principal,
+
+    /// <summary>dpdata's <c>perturb</c> (what GPUMDkit users get): diagonal components in ±F, off-diagonal ones in ±F/2.</summary>
+    Dpdata,
+
+    /// <summary>Every one of the six components in ±F (NepForge's earlier draw): principal strains reach about ±2F.</summary>
+    FullTensor,
+}
+
 /// <summary>How each atom is displaced after the cell is strained.</summary>
 public enum DisplacementDistribution
 {
@@ -60,14 +77,34 @@ public enum StrainAxes
 public sealed record PerturbOptions
 {
     /// <summary>
-    /// Strain amplitude f: the half-width of each component of the symmetric strain ε (uniform) or its standard
-    /// deviation (normal). Off-diagonal components are tensor components (ε_xy = ε_yx), drawn like the diagonal ones.
-    /// 0: the cell is not touched.
+    /// Strain amplitude f: the half-width (uniform) or standard deviation (normal) of what <see cref="CellMode"/>
+    /// draws: the principal strains (default), or the tensor components (ε_xy = ε_yx). 0: the cell is not touched.
     /// </summary>
     public double Cell { get; init; } = 0.03;
 
     /// <summary>How strain components are drawn.</summary>
     public StrainDistribution CellDistribution { get; init; } = StrainDistribution.Uniform;
+
+    /// <summary>What the amplitude bounds: principal strains (default), dpdata's components, or every component.</summary>
+    public CellMode CellMode { get; init; } = CellMode.Principal;
+
+    /// <summary>The mode named <paramref name="text"/>: principal, dpdata or full-tensor.</summary>
+    /// <exception cref="FormatException">Unknown name.</exception>
+    public static CellMode ParseCellMode(string text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "principal" => CellMode.Principal,
+        "dpdata" => CellMode.Dpdata,
+        "full-tensor" or "full" => CellMode.FullTensor,
+        _ => throw new FormatException($"'{text}' is not a cell mode: use principal, dpdata or full-tensor"),
+    };
+
+    /// <summary>The name of <paramref name="mode"/> as the CLI and the frames spell it.</summary>
+    public static string Name(CellMode mode) => mode switch
+    {
+        CellMode.Dpdata => "dpdata",
+        CellMode.FullTensor => "full-tensor",
+        _ => "principal",
+    };
 
     /// <summary>Which Cartesian axes the strain acts on.</summary>
     public StrainAxes Axes { get; init; } = StrainAxes.XYZ;

@@ -15,7 +15,8 @@ namespace NepForge.Sampling;
 public sealed record PerturbResult(Frame Frame, long Seed, Mat3 Strain, int Draws, double MaxDisplacement);
 
 /// <summary>
-/// Makes perturbed copies of a structure for DFT: the cell is strained by a random symmetric ε (new lattice rows
+/// Makes perturbed copies of a structure for DFT: the cell is strained by a random symmetric ε (by default with its
+/// principal strains within ±F, see <see cref="CellMode"/>; new lattice rows
 /// a·(I + ε), atoms follow the cell with their fractional coordinates kept), then every atom is displaced at random
 /// (uniform in a ball, isotropic Gaussian, or not at all). A <see cref="DistanceGuard"/> throws away draws that put
 /// atoms too close and draws again (strain and displacements both, so the kept structures follow the requested
@@ -33,6 +34,12 @@ public sealed class Perturber
 {
     /// <summary>Extra key: the strain ε, 9 values row-major (xx xy xz yx yy yz zx zy zz).</summary>
     public const string CellKey = "perturb_cell";
+
+    /// <summary>Extra key: the cell mode (principal, dpdata, full-tensor).</summary>
+    public const string CellModeKey = "perturb_cell_mode";
+
+    /// <summary>Extra key: the strain amplitude F.</summary>
+    public const string CellAmplitudeKey = "perturb_cell_amp";
 
     /// <summary>Extra key: the displacement amplitude, Å (ball radius or Gaussian σ; 0 for none).</summary>
     public const string DisplacementKey = "perturb_disp";
@@ -103,7 +110,7 @@ public sealed class Perturber
         var frame = PrepareForRelabel(input);
         for (int draw = 1; draw <= o.MaxTries; draw++)
         {
-            var eps = strain ? DrawStrain(rng, o.Cell, o.CellDistribution, o.Axes) : Mat3.Zero;
+            var eps = strain ? DrawStrain(rng, o.Cell, o.CellDistribution, o.Axes, o.CellMode) : Mat3.Zero;
             var deformation = Mat3.Identity + eps;
             if (!(deformation.Determinant > 1e-3))
                 continue; // ε so large that the cell would collapse or invert: not a structure (only a wide Gaussian gets here)
@@ -122,6 +129,8 @@ public sealed class Perturber
             info.Seed = seed;
             info.ConfigType = o.ConfigType ?? Suffix(input.Info.ConfigType, "perturbed");
             info.SetExtra(CellKey, FormatNumbers(eps.ToArray()));
+            info.SetExtra(CellModeKey, PerturbOptions.Name(o.CellMode));
+            info.SetExtra(CellAmplitudeKey, FastDoubleFormat.Format(strain ? o.Cell : 0));
             info.SetExtra(DisplacementKey, FastDoubleFormat.Format(o.DisplacementDistribution == DisplacementDistribution.None ? 0 : o.Displacement));
             info.SetExtra(DisplacementDistributionKey, o.DisplacementDistribution.ToString().ToLowerInvariant());
             info.SetExtra(DrawsKey, draw.ToString(CultureInfo.InvariantCulture));
@@ -156,16 +165,86 @@ public sealed class Perturber
     /// with σ = <paramref name="amplitude"/>; ε_ji = ε_ij; the others 0.
     /// </summary>
     public static Mat3 DrawStrain(PerturbRandom rng, double amplitude, StrainDistribution distribution, StrainAxes axes = StrainAxes.XYZ)
+        => DrawStrain(rng, amplitude, distribution, axes, CellMode.FullTensor);
+
+    /// <summary>
+    /// A random symmetric strain acting on <paramref name="axes"/> only. <see cref="CellMode.FullTensor"/>: every
+    /// component drawn with amplitude F (diagonal first: xx, yy, zz, then yz, xz, xy). <see cref="CellMode.Dpdata"/>:
+    /// the same with F/2 off the diagonal. <see cref="CellMode.Principal"/>: the principal strains drawn with
+    /// amplitude F along uniformly random principal axes (in the plane for two axes): ε = Q·diag(λ)·Qᵀ, so with a
+    /// uniform draw every principal strain and every change of a vector's length is within ±F.
+    /// </summary>
+    public static Mat3 DrawStrain(PerturbRandom rng, double amplitude, StrainDistribution distribution, StrainAxes axes, CellMode mode)
     {
         ArgumentNullException.ThrowIfNull(rng);
         Span<double> e = stackalloc double[9];
         e.Clear();
+        double Draw(double a) => distribution == StrainDistribution.Normal ? a * rng.NextGaussian() : rng.NextSymmetric(a);
+        if (mode == CellMode.Principal)
+        {
+            Span<int> idx = stackalloc int[3];
+            int k = 0;
+            for (int axis = 0; axis < 3; axis++)
+            {
+                if (Has(axes, axis))
+                    idx[k++] = axis;
+            }
+            if (k == 0)
+                return Mat3.Zero;
+            Span<double> lambda = stackalloc double[3];
+            for (int j = 0; j < k; j++)
+                lambda[j] = Draw(amplitude);
+            Span<double> q = stackalloc double[9]; // k×k rotation, row-major with stride 3
+            q.Clear();
+            if (k == 1)
+            {
+                q[0] = 1;
+            }
+            else if (k == 2)
+            {
+                double t = 2 * Math.PI * rng.NextDouble();
+                (q[0], q[1], q[3], q[4]) = (Math.Cos(t), -Math.Sin(t), Math.Sin(t), Math.Cos(t));
+            }
+            else
+            {
+                // A uniformly random rotation from a uniform unit quaternion (Shoemake 1992).
+                double u1 = rng.NextDouble(), u2 = 2 * Math.PI * rng.NextDouble(), u3 = 2 * Math.PI * rng.NextDouble();
+                double a = Math.Sqrt(1 - u1), b = Math.Sqrt(u1);
+                double w = a * Math.Sin(u2), x = a * Math.Cos(u2), y = b * Math.Sin(u3), z = b * Math.Cos(u3);
+                q[0] = 1 - 2 * (y * y + z * z);
+                q[1] = 2 * (x * y - z * w);
+                q[2] = 2 * (x * z + y * w);
+                q[3] = 2 * (x * y + z * w);
+                q[4] = 1 - 2 * (x * x + z * z);
+                q[5] = 2 * (y * z - x * w);
+                q[6] = 2 * (x * z - y * w);
+                q[7] = 2 * (y * z + x * w);
+                q[8] = 1 - 2 * (x * x + y * y);
+            }
+            for (int r = 0; r < k; r++)
+            {
+                for (int c = 0; c < k; c++)
+                {
+                    double v = 0;
+                    for (int j = 0; j < k; j++)
+                        v += q[3 * r + j] * lambda[j] * q[3 * c + j];
+                    e[3 * idx[r] + idx[c]] = v;
+                }
+            }
+            // Exactly symmetric whatever the rounding.
+            for (int r = 0; r < 3; r++)
+            {
+                for (int c = r + 1; c < 3; c++)
+                    e[3 * c + r] = e[3 * r + c];
+            }
+            return Mat3.FromRowMajor(e);
+        }
         ReadOnlySpan<(int I, int J)> order = [(0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1)];
         foreach (var (i, j) in order)
         {
             if (!Has(axes, i) || !Has(axes, j))
                 continue;
-            double v = distribution == StrainDistribution.Normal ? amplitude * rng.NextGaussian() : rng.NextSymmetric(amplitude);
+            double v = Draw(i != j && mode == CellMode.Dpdata ? amplitude / 2 : amplitude);
             e[3 * i + j] = v;
             e[3 * j + i] = v;
         }

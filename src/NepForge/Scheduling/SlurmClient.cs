@@ -94,11 +94,25 @@ public sealed class SlurmClient
     /// </summary>
     public string SubmitArray(string scriptPath, int count, int maxParallel, string? workDir = null, string? jobName = null, IEnumerable<string>? extraArgs = null)
     {
+        return SubmitCore(scriptPath, workDir, jobName, [ArraySpec(count, maxParallel), .. extraArgs ?? []]);
+    }
+
+    /// <summary><c>--array=0-{count-1}</c>, with <c>%max</c> when <paramref name="maxParallel"/> &gt; 0.</summary>
+    public static string ArraySpec(int count, int maxParallel)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         string spec = string.Create(CultureInfo.InvariantCulture, $"--array=0-{count - 1}");
         if (maxParallel > 0)
             spec += string.Create(CultureInfo.InvariantCulture, $"%{maxParallel}");
-        return SubmitCore(scriptPath, workDir, jobName, [spec, .. extraArgs ?? []]);
+        return spec;
+    }
+
+    /// <summary>The arguments <c>sbatch</c> is given for <paramref name="scriptPath"/> (what a submission runs, and what a dry run prints).</summary>
+    public static IReadOnlyList<string> SbatchArguments(string scriptPath, string? workDir, string jobName, IEnumerable<string> extraArgs)
+    {
+        string script = Path.GetFullPath(scriptPath);
+        string dir = Path.GetFullPath(workDir ?? Path.GetDirectoryName(script)!);
+        return ["--parsable", "--job-name=" + jobName, "--chdir=" + dir, .. extraArgs, script];
     }
 
     /// <summary>The ids of an array's tasks, <c>ID_0</c> .. <c>ID_{count-1}</c>, for <see cref="Poll"/>.</summary>
@@ -114,7 +128,7 @@ public sealed class SlurmClient
         string name = jobName ?? "nepforge-" + Guid.NewGuid().ToString("N")[..12];
         if (name.Any(c => char.IsWhiteSpace(c) || c == ','))
             throw new ArgumentException($"job name '{name}' must not contain spaces or commas", nameof(jobName));
-        List<string> args = ["--parsable", "--job-name=" + name, "--chdir=" + dir, .. extraArgs, script];
+        var args = SbatchArguments(script, dir, name, extraArgs);
 
         for (int attempt = 0; ; attempt++)
         {

@@ -38,18 +38,41 @@ public sealed class SlurmExecutor : IJobExecutor
     {
         if (folders.Count == 0)
             return [];
+        string script = WriteScript(folders, jobName);
+        if (folders.Count == 1)
+            return [_client.Submit(script, folders[0], jobName)];
+        string arrayId = _client.SubmitArray(script, folders.Count, _arrayMax, _scriptFolder, jobName);
+        return SlurmClient.ArrayTaskIds(arrayId, folders.Count);
+    }
+
+    /// <summary>
+    /// What <see cref="Submit"/> would do, without submitting: writes the same script (one folder: its job.sh;
+    /// several: one array script) and returns the one <c>sbatch</c> command line that would submit it.
+    /// </summary>
+    public string Preview(IReadOnlyList<string> folders, string jobName)
+    {
+        ArgumentNullException.ThrowIfNull(folders);
+        ArgumentOutOfRangeException.ThrowIfZero(folders.Count);
+        string script = WriteScript(folders, jobName);
+        var args = folders.Count == 1
+            ? SlurmClient.SbatchArguments(script, folders[0], jobName, [])
+            : SlurmClient.SbatchArguments(script, _scriptFolder, jobName, [SlurmClient.ArraySpec(folders.Count, _arrayMax)]);
+        return "sbatch " + string.Join(' ', args.Select(a => a.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$') ? SlurmScript.ShellQuote(a) : a));
+    }
+
+    string WriteScript(IReadOnlyList<string> folders, string jobName)
+    {
         var options = _options with { JobName = jobName, RecordExitCode = true };
         if (folders.Count == 1)
         {
             string script = Path.Combine(folders[0], "job.sh");
             AtomicFile.WriteAllText(script, SlurmScript.Render(folders[0], options));
-            return [_client.Submit(script, folders[0], jobName)];
+            return script;
         }
         Directory.CreateDirectory(_scriptFolder);
         string arrayScript = Path.Combine(_scriptFolder, jobName + ".sh");
         AtomicFile.WriteAllText(arrayScript, SlurmScript.RenderArray(folders, options));
-        string arrayId = _client.SubmitArray(arrayScript, folders.Count, _arrayMax, _scriptFolder, jobName);
-        return SlurmClient.ArrayTaskIds(arrayId, folders.Count);
+        return arrayScript;
     }
 
     /// <inheritdoc/>

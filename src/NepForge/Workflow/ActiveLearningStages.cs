@@ -284,7 +284,21 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
 
     string Merge(int g, string dir)
     {
-        var frames = ExtXyzReader.ReadFrames(BaseTrain(g)).Concat(ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "04.label"), "labelled.xyz"))).ToList();
+        var labelled = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "04.label"), "labelled.xyz")).ToList();
+        string refs = Path.Combine(runner.FolderOf("collect"), WorkflowStages.EnergyReferenceFile);
+        if (spec.Collect.EnergyRef is not null && File.Exists(refs))
+        {
+            // The same per-species references as phase 1's collect stage, so the merged set has one energy zero.
+            var reference = EnergyReference.Parse(File.ReadAllLines(refs).Where(l => l.Length > 0));
+            foreach (var f in labelled)
+            {
+                // A shift copied along from the structure the MD started at describes another energy: drop it.
+                f.Info.RemoveExtra(EnergyReference.ShiftKey);
+                f.Info.RemoveExtra(EnergyReference.ReferenceKey);
+                reference.Apply(f);
+            }
+        }
+        var frames = ExtXyzReader.ReadFrames(BaseTrain(g)).Concat(labelled).ToList();
         string output = Path.Combine(dir, spec.Collect.Output);
         long n = ExtXyzWriter.WriteFile(output, frames);
         WorkflowStages.Publish(output, spec);

@@ -342,7 +342,31 @@ public static class WorkflowParser
 
     static CollectSpec ParseCollect(YamlNode n)
     {
-        n.AllowOnly("output");
-        return new CollectSpec { Output = n.Get("output")?.String() ?? "train.xyz" };
+        n.AllowOnly("output", "energy_ref");
+        Dictionary<string, double>? refs = null;
+        if (n.Get("energy_ref") is { } e)
+        {
+            if (e.IsMap)
+            {
+                refs = [];
+                foreach (var (key, value) in e.Entries())
+                {
+                    if (!Structures.Elements.TryGet(key, out _))
+                        throw value.Error($"'{key}' is not an element symbol");
+                    refs[key] = value.Number();
+                }
+                if (refs.Count == 0)
+                    throw e.Error("give isolated-atom energies (e.g. {H: -13.6}) or 'fit'");
+            }
+            else if (e.String() == "fit")
+            {
+                refs = [];
+            }
+            else
+            {
+                throw e.Error("expected 'fit' or a map of isolated-atom energies in eV, e.g. {H: -13.6, O: -432.1}");
+            }
+        }
+        return new CollectSpec { Output = n.Get("output")?.String() ?? "train.xyz", EnergyRef = refs };
     }
 }

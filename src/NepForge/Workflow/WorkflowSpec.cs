@@ -168,6 +168,13 @@ public sealed record CollectSpec
 {
     /// <summary>Output file name, in the collect stage's folder (and copied beside the workflow file).</summary>
     public string Output { get; init; } = "train.xyz";
+
+    /// <summary>
+    /// Per-species reference energies subtracted before writing (as <c>nepforge energy-ref</c>): null for none, an
+    /// empty map for a least-squares fit over the collected frames (<c>energy_ref: fit</c>), or isolated-atom
+    /// energies, eV (<c>energy_ref: {H: -13.6, O: -432.1}</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? EnergyRef { get; init; }
 }
 
 /// <summary>The active-learning loop after phase 1: explore with a NEP model, clean, select, label, merge.</summary>

@@ -4,6 +4,7 @@ using NepForge.Dft.Cp2k;
 using NepForge.Dft.Vasp;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
+using NepForge.IO;
 using NepForge.Sampling;
 using NepForge.Structures;
 
@@ -64,7 +65,15 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
                 : new DftEngineInputs
                 {
                     Vasp = VaspInputs(spec.Engine.AimdIncar ?? spec.Engine.Incar),
-                    VaspAimd = new VaspAimdSettings { Temperature = t, Steps = a.Steps, TimeStepFs = a.Timestep, Ensemble = Ensemble(a.Ensemble) },
+                    VaspAimd = new VaspAimdSettings
+                    {
+                        Temperature = t,
+                        Steps = a.Steps,
+                        TimeStepFs = a.Timestep,
+                        Ensemble = Ensemble(a.Ensemble),
+                        // temperatures and steps are written in the workflow file; the rest only fills what aimd_incar lacks.
+                        Explicit = VaspAimdExplicit.Temperature | VaspAimdExplicit.Steps,
+                    },
                     Kind = "aimd",
                 };
             var tagged = frames.Select(f =>
@@ -172,6 +181,20 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     {
         string source = InputsOf("collect", spec, runner)[0];
         var frames = WorkflowRunner.Read(source).ToList();
+        string referenced = "";
+        if (spec.Collect.EnergyRef is { } given)
+        {
+            // The same shift as `nepforge energy-ref`, recorded per frame (energy_ref_shift) so it can be undone.
+            var reference = given.Count == 0
+                ? Sampling.EnergyReference.Fit(frames).Reference
+                : new Sampling.EnergyReference(given.ToDictionary(kv => Structures.Elements.Get(kv.Key), kv => kv.Value));
+            foreach (var f in frames)
+                reference.Apply(f);
+            // The loop's new labels must get the same references, or the merged set mixes two energy zeros.
+            AtomicFile.WriteAllText(Path.Combine(dir, EnergyReferenceFile),
+                string.Concat(reference.References.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Element.Symbol}={r.Energy:R}\n"))));
+            referenced = $", energies minus references ({string.Join(", ", reference.References.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Element.Symbol} {r.Energy:F4}")))} eV)";
+        }
         string output = Path.Combine(dir, spec.Collect.Output);
         long n = ExtXyzWriter.WriteFile(output, frames);
         // The same checks as `nepforge validate`: what nep would refuse or misread.
@@ -179,8 +202,11 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         if (!report.IsValid)
             throw new InvalidOperationException($"{output}: {report.Errors} validation error(s): {string.Join("; ", report.Issues.Take(3))}");
         Publish(output, spec);
-        return $"{n} frame(s) in {spec.Collect.Output}, valid ({report.Warnings} warning(s))";
+        return $"{n} frame(s) in {spec.Collect.Output}{referenced}, valid ({report.Warnings} warning(s))";
     }
+
+    /// <summary>The per-species reference energies the collect stage subtracted (ELEMENT=eV per line), when it did.</summary>
+    public const string EnergyReferenceFile = "energy-ref.txt";
 
     /// <summary>Copies a stage's training set to the work folder's <c>train.xyz</c> (atomically: readers never see half of it).</summary>
     internal static void Publish(string trainXyz, WorkflowSpec spec) =>
@@ -195,7 +221,8 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     VaspInputSet VaspInputs(string? incar) => new()
     {
         IncarTemplate = incar is null ? Incar.Empty : Incar.Load(incar),
-        KPoints = spec.Engine.Kspacing is double k ? VaspKPoints.FromSpacing(k) : VaspKPoints.Gamma,
+        KPoints = spec.Engine.Kspacing is double k ? VaspKPoints.FromSpacing(k) : null,
+        DefaultKPoints = VaspKPoints.Gamma,
         Potcar = spec.Engine.PotcarDir is { } dir ? new PotcarLibrary(dir, spec.Engine.PotcarMap) : null,
     };
 

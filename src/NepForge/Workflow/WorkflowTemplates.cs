@@ -43,6 +43,7 @@ public static class WorkflowTemplates
                 # escalate: ["MAX_SCF=100 ALPHA=0.2"]   # own rungs for unconverged SCF
               collect:
                 output: train.xyz
+                energy_ref: fit     # subtract per-species reference energies (least squares; or {Si: -107.3} isolated-atom eV)
             """,
         ["vasp-slurm"] = """
             # NepForge workflow: phase 1 with VASP on a Slurm cluster.
@@ -87,6 +88,7 @@ public static class WorkflowTemplates
                 escalate: ["ALGO=All NELM=200", "ALGO=Damped TIME=0.5 NELM=300"]
               collect:
                 output: train.xyz
+                # energy_ref: fit   # subtract per-species reference energies (or isolated-atom energies, eV: {Li: -1.9, P: -5.4})
             """,
     };
 }

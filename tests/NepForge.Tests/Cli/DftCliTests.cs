@@ -58,11 +58,12 @@ public sealed class DftCliTests : IDisposable
         Assert.All(frames, f => Assert.NotNull(f.Info.GetExtra("dft_folder")));
     }
 
-    // VASP job folders as `dft prepare` writes them (POTCAR from a library), five Si8 structures.
+    // VASP job folders as `dft prepare` writes them (POTCAR from a library), each for the structure of the converged
+    // fixture OUTCAR (static Si2), so that the outputs copied in below pass the check against structure.xyz.
     List<string> PreparedVaspJobs(int count)
     {
-        string si8 = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
-        Assert.Equal(0, _cli.Run("sample", si8, "-o", _cli.PathOf("in.xyz"), "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
+        Assert.Equal(0, _cli.Run("extract", Fixtures.Path("vasp/pymatgen-core/static_silicon/OUTCAR"), "-o", _cli.PathOf("si2.xyz")).Code);
+        Assert.Equal(0, _cli.Run(["merge", .. Enumerable.Repeat(_cli.PathOf("si2.xyz"), count), "-o", _cli.PathOf("in.xyz")]).Code);
         string lib = _cli.PathOf("potcars");
         Directory.CreateDirectory(Path.Combine(lib, "Si_GW"));
         File.WriteAllText(Path.Combine(lib, "Si_GW", "POTCAR"), "  PAW_PBE Si_GW 05Dec2008\n 4.0\n parameters from PSCTR are:\n   VRHFIN =Si: s1p3\n   TITEL  = PAW_PBE Si_GW 05Dec2008\n End of Dataset\n");
@@ -98,16 +99,16 @@ public sealed class DftCliTests : IDisposable
         Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz"), "--max-failed", "0.8").Code);
         var frame = Assert.Single(ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")));
         Assert.Equal(-10.645278, frame.Energy);
-        Assert.Equal("si8_aimd_900K", frame.Info.ConfigType); // the provenance of the structure that went in
+        Assert.Equal("static_silicon", frame.Info.ConfigType); // the provenance of the structure that went in
         Assert.EndsWith("000001", frame.Info.GetExtra("dft_folder"));
     }
 
     [FixtureFact]
     public void Vasp_aimd_folders_get_md_inputs_and_collect_every_converged_step()
     {
-        string si8 = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
-        Assert.Equal(0, _cli.Run("sample", si8, "-o", _cli.PathOf("one.xyz"), "--count", "1").Code);
-        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("one.xyz"), "-o", _cli.PathOf("md"), "--engine", "vasp", "--set", "ENCUT=300",
+        // The AIMD starts from the first structure of the real AIMD OUTCAR copied in below (H4O2).
+        string one = WriteFirstStep(Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md"));
+        Assert.Equal(0, _cli.Run("dft", "prepare", one, "-o", _cli.PathOf("md"), "--engine", "vasp", "--set", "ENCUT=300",
             "--aimd", "--temperature", "600", "--steps", "50", "--timestep", "2").Code);
         string job = Path.Combine(_cli.PathOf("md"), "000001");
         var incar = NepForge.Dft.Vasp.Incar.Load(Path.Combine(job, "INCAR"));
@@ -120,7 +121,7 @@ public sealed class DftCliTests : IDisposable
         Assert.True(frames.Count > 1, $"only {frames.Count} frame(s) collected from the AIMD");
         Assert.Equal(-28.46658469, frames[^1].Energy);
         Assert.Equal(frames.Count, frames.Select(f => f.Info.SourceIndex).Distinct().Count());
-        Assert.All(frames, f => Assert.Equal("si8_aimd_900K", f.Info.ConfigType));
+        Assert.All(frames, f => Assert.Equal("dpdata", f.Info.ConfigType));
     }
 
     [FixtureFact]
@@ -203,6 +204,91 @@ public sealed class DftCliTests : IDisposable
         Assert.DoesNotContain("submitted", err2);
         Assert.Equal(0, _cli.Run("dft", "collect", _cli.PathOf("jobs"), "-o", _cli.PathOf("train.xyz")).Code);
         Assert.Equal(2, ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).Count());
+    }
+
+    // Issue 13, point 3: an output copied into another job's folder was classed converged and collected under that
+    // job's name. The first step must match structure.xyz (atoms, species order, positions, cell).
+    [FixtureFact]
+    public void Status_and_collect_check_each_output_against_its_structure()
+    {
+        string outcar = Fixtures.Path("vasp/pymatgen-core/static_silicon/OUTCAR");
+        Assert.Equal(0, _cli.Run("extract", outcar, "-o", _cli.PathOf("si2.xyz")).Code);
+        var si2 = ExtXyzReader.ReadFrames(_cli.PathOf("si2.xyz")).Single();
+        var moved = si2.Clone();
+        moved.Positions[3] += 0.1; // atom 2 moved 0.1 Å along x
+        var h2o = ExtXyzReader.ReadFrames(Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md") is var md && File.Exists(md) ? WriteFirstStep(md) : throw new FileNotFoundException(md)).Single();
+        ExtXyzWriter.WriteFile(_cli.PathOf("in.xyz"), [si2, moved, h2o]);
+        string jobs = _cli.PathOf("jobs");
+        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("in.xyz"), "-o", jobs, "--engine", "vasp", "--set", "ENCUT=400").Code);
+        // The Si2 OUTCAR into all three: only the first job is really its run.
+        foreach (var job in new[] { "000001", "000002", "000003" })
+            File.Copy(outcar, Path.Combine(jobs, job, "OUTCAR"));
+
+        var (code, output, _) = _cli.Run("dft", "status", jobs, "--json");
+        Assert.Equal(0, code);
+        var rows = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .ToDictionary(r => Path.GetFileName(r.GetProperty("folder").GetString()!), r => (State: r.GetProperty("state").GetString(), Reason: r.GetProperty("reason").GetString()!));
+        Assert.Equal("converged", rows["000001"].State);
+        Assert.Equal("mismatched", rows["000002"].State);
+        Assert.Contains("differ from structure.xyz's by up to 0.1 Å (atom 2, Si", rows["000002"].Reason);
+        Assert.Equal("mismatched", rows["000003"].State);
+        Assert.Contains("the output has 2 atoms (Si2), structure.xyz has 6", rows["000003"].Reason);
+
+        (code, _, var err) = _cli.Run("dft", "collect", jobs, "-o", _cli.PathOf("train.xyz"), "--max-failed", "0.9");
+        Assert.True(code == 0, err);
+        var frames = ExtXyzReader.ReadFrames(_cli.PathOf("train.xyz")).ToList();
+        Assert.Equal(-10.645278, Assert.Single(frames).Energy);
+        Assert.EndsWith("000001", frames[0].Info.GetExtra("dft_folder"));
+        // With the default 5 %, two mismatched jobs out of three stop the collection.
+        Assert.Equal(1, _cli.Run("dft", "collect", jobs, "-o", _cli.PathOf("train2.xyz")).Code);
+    }
+
+    string WriteFirstStep(string outcar)
+    {
+        Assert.Equal(0, _cli.Run("extract", outcar, "-o", _cli.PathOf("all.xyz")).Code);
+        Assert.Equal(0, _cli.Run("sample", _cli.PathOf("all.xyz"), "-o", _cli.PathOf("first.xyz"), "--range", "0:1").Code);
+        return _cli.PathOf("first.xyz");
+    }
+
+    // Issue 13, point 10: --dry-run used to print one sbatch per folder and ignore --array-max, while a real submit
+    // sends one array. The preview must be the real submission's one sbatch line and script.
+    [Fact]
+    public void Slurm_dry_run_shows_the_one_array_sbatch_a_real_submit_runs()
+    {
+        string root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
+        Assert.Equal(0, _cli.Run("sample", root, "-o", _cli.PathOf("three.xyz"), "--count", "3").Code);
+        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("three.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "cp2k").Code);
+        string jobs = _cli.PathOf("jobs");
+        var (code, output, err) = _cli.Run("dft", "submit", jobs, "--executor", "slurm", "--dry-run", "--array-max", "2", "--time", "30");
+        Assert.True(code == 0, err);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string scriptDir = Path.Combine(jobs, ".nepforge");
+        string script = Path.Combine(scriptDir, "nf-dry-run.sh");
+        Assert.Equal([$"sbatch --parsable --job-name=nf-dry-run --chdir={scriptDir} --array=0-2%2 {script}"], lines);
+        Assert.Contains("one array of 3 task(s)", err);
+        string text = File.ReadAllText(script);
+        Assert.Contains("#SBATCH --time=00:30:00", text);
+        foreach (var folder in new[] { "000001", "000002", "000003" })
+            Assert.Contains(Path.Combine(jobs, folder), text);
+        Assert.False(File.Exists(Path.Combine(jobs, "000001", "job.sh")));
+
+        // The same folders through the executor a real submit uses, with sbatch answered by a fake: the same
+        // arguments and the same script.
+        var runner = new FakeRunner().Reply("sbatch", 0, "77\n");
+        var executor = new NepForge.Scheduling.SlurmExecutor(new NepForge.Scheduling.SlurmClient(runner), new NepForge.Scheduling.SlurmScriptOptions
+        {
+            Command = NepForge.Dft.Cp2k.Cp2kRunner.JobCommand(false),
+            Time = TimeSpan.FromMinutes(30),
+        }, 2, scriptDir);
+        string[] folders = [.. new[] { "000001", "000002", "000003" }.Select(f => Path.Combine(jobs, f))];
+        File.Delete(script);
+        Assert.Equal(["77_0", "77_1", "77_2"], executor.Submit(folders, "nf-dry-run"));
+        Assert.Equal("sbatch " + string.Join(' ', runner.Calls.Single().Args), lines[0]);
+        Assert.Equal(text, File.ReadAllText(script));
+
+        // Nothing was submitted: every job is still prepared.
+        (_, output, _) = _cli.Run("dft", "status", jobs, "--json");
+        Assert.All(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Equal("prepared", JsonDocument.Parse(l).RootElement.GetProperty("state").GetString()));
     }
 
     [Theory]

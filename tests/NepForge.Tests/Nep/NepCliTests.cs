@@ -105,6 +105,33 @@ public sealed class NepCliTests : IDisposable
         Assert.Equal(mean0, double.Parse(lines[3].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture), 1e-12);
     }
 
+    [NumPyFact]
+    public void Descriptors_npy_loads_in_numpy_with_the_same_values()
+    {
+        string input = WriteInput(_frames);
+        var (code, _, stderr) = _cli.Run("nep", "descriptors", "-m", _modelPath, input, "-o", _cli.PathOf("d.npy"));
+        Assert.True(code == 0, stderr);
+        var bytes = File.ReadAllBytes(_cli.PathOf("d.npy"));
+        Assert.Equal(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 }, bytes[..8]);
+
+        // numpy.load must accept the file; print the shape and two values exactly (repr of float64 round-trips).
+        string stdout = Ase.RunChecked(
+            "import sys, numpy as np\n" +
+            "a = np.load(sys.argv[1])\n" +
+            "print(a.dtype.str, a.shape[0], a.shape[1], repr(float(a[0, 0])), repr(float(a[-1, -1])))",
+            _cli.PathOf("d.npy"));
+        var parts = stdout.Trim().Split(' ');
+        int atoms = _frames.Sum(f => f.AtomCount), dim = _model.Dimension;
+        Assert.Equal("<f8", parts[0]);
+        Assert.Equal(atoms, int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(dim, int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+        var calculator = new NepCalculator(_model, 1);
+        var first = calculator.Descriptors(_frames[0]);
+        var last = calculator.Descriptors(_frames[^1]);
+        Assert.Equal(first[0], double.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(last[^1], double.Parse(parts[4], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void Info_summarises_the_model()
     {

@@ -63,6 +63,51 @@ public sealed class NepMolecularDynamicsTests
         }
     }
 
+    // Issue 13, point 9: the Langevin noise moved the centre of mass, and its kinetic energy was still counted over
+    // 3N − 3 degrees of freedom (306.9 K reported for a 300 K run of 64 atoms). Every ensemble must report the
+    // temperature of the internal motion, and no ensemble may let the centre of mass drift.
+    [FixtureTheory]
+    [InlineData(MdEnsemble.NvtLangevin)]
+    [InlineData(MdEnsemble.NvtBussi)]
+    [InlineData(MdEnsemble.Nve)]
+    [InlineData(MdEnsemble.NptBerendsen)]
+    public void Temperature_is_that_of_the_internal_motion_and_the_centre_of_mass_stays_at_rest(MdEnsemble ensemble)
+    {
+        var frames = new NepMolecularDynamics(Si(), new MdOptions { Temperature = 300, Steps = 200, ThermostatFs = 20, Ensemble = ensemble, DumpEvery = 20, Seed = 5 })
+            .Run(Si64()).ToList();
+        double mass = Elements.Get("Si").Mass;
+        foreach (var f in frames)
+        {
+            var v = f.Frame.GetArray("vel")!.Reals!;
+            double px = 0, py = 0, pz = 0, twiceK = 0;
+            for (int i = 0; i < 64; i++)
+            {
+                px += mass * v[3 * i];
+                py += mass * v[3 * i + 1];
+                pz += mass * v[3 * i + 2];
+                twiceK += mass * (v[3 * i] * v[3 * i] + v[3 * i + 1] * v[3 * i + 1] + v[3 * i + 2] * v[3 * i + 2]);
+            }
+            double pNorm = Math.Sqrt(px * px + py * py + pz * pz);
+            // Per-atom momentum is of order m·σ_v ≈ 28 × 0.003 amu·Å/fs; the total must vanish to rounding.
+            Assert.True(pNorm < 1e-9, $"{ensemble} step {f.Step}: centre-of-mass momentum {pNorm:E3} amu·Å/fs");
+            double internalK = (twiceK - (px * px + py * py + pz * pz) / (64 * mass)) / 2 * NepMolecularDynamics.MassVelocitySquaredToEv;
+            double expected = 2 * internalK / (189 * Units.BoltzmannEvPerK);
+            Assert.Equal(expected, f.TemperatureK, 1e-9 * expected);
+            Assert.Equal(f.TemperatureK, Extra(f, "md_temperature"));
+        }
+        Assert.Equal(300, frames[0].TemperatureK, 1e-9);
+    }
+
+    [Fact]
+    public void Internal_kinetic_energy_leaves_out_the_centre_of_mass_motion()
+    {
+        // Two atoms of 1 and 3 amu moving together at 0.01 Å/fs along x: all of it is centre-of-mass motion.
+        Assert.Equal(0, NepMolecularDynamics.InternalKineticEnergy([0.01, 0, 0, 0.01, 0, 0], [1, 3]), 1e-15);
+        // Equal and opposite momenta (1 × 0.03 = 3 × 0.01): all internal, ½(1·0.03² + 3·0.01²) amu·Å²/fs².
+        Assert.Equal(0.5 * (0.0009 + 0.0003) * NepMolecularDynamics.MassVelocitySquaredToEv,
+            NepMolecularDynamics.InternalKineticEnergy([0.03, 0, 0, -0.01, 0, 0], [1, 3]), 1e-15);
+    }
+
     [FixtureFact]
     public void Berendsen_npt_relaxes_the_pressure_toward_the_target()
     {

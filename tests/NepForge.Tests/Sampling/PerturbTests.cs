@@ -218,8 +218,74 @@ public class PerturbTests
         // The in-plane components are really drawn, over the whole range.
         Assert.True(results.Max(r => Math.Abs(r.Strain.M00)) > 0.05);
         Assert.True(results.Max(r => Math.Abs(r.Strain.M11)) > 0.05);
-        Assert.True(results.Max(r => Math.Abs(r.Strain.M01)) > 0.05);
+        Assert.True(results.Max(r => Math.Abs(r.Strain.M01)) > 0.03);
         Assert.All(results, r => Assert.Equal(r.Strain.M01, r.Strain.M10));
+    }
+
+    // Issue 13, point 5: "--cell 0.06" drew all six components in ±6 %, so principal strains reached ±12 % and lattice
+    // lengths 8.8 %. The default now bounds what the user means; dpdata's and the old draw have their own names.
+    static double[] Eigenvalues(Mat3 m)
+    {
+        // Symmetric 3×3: the trigonometric solution of the characteristic cubic.
+        double p1 = m.M01 * m.M01 + m.M02 * m.M02 + m.M12 * m.M12;
+        double q = (m.M00 + m.M11 + m.M22) / 3;
+        double p2 = Math.Pow(m.M00 - q, 2) + Math.Pow(m.M11 - q, 2) + Math.Pow(m.M22 - q, 2) + 2 * p1;
+        double p = Math.Sqrt(p2 / 6);
+        if (p < 1e-300)
+            return [m.M00, m.M11, m.M22];
+        var b = (1 / p) * (m + (-q) * Mat3.Identity);
+        double r = Math.Clamp(b.Determinant / 2, -1, 1);
+        double phi = Math.Acos(r) / 3;
+        double e1 = q + 2 * p * Math.Cos(phi), e3 = q + 2 * p * Math.Cos(phi + 2 * Math.PI / 3);
+        return [e1, 3 * q - e1 - e3, e3];
+    }
+
+    static double MaxLengthChange(Frame before, Frame after) =>
+        Enumerable.Range(0, 3).Max(k => Math.Abs(after.Lattice![k].Length / before.Lattice![k].Length - 1));
+
+    [Theory]
+    [InlineData(CellMode.Principal)]
+    [InlineData(CellMode.Dpdata)]
+    [InlineData(CellMode.FullTensor)]
+    public void Cell_modes_bound_what_they_say_over_a_thousand_draws(CellMode mode)
+    {
+        const double F = 0.06;
+        var input = new Frame([Elements.Get("Si"), Elements.Get("O")], [0, 0, 0, 1, 1.2, 1.3],
+            new Lattice(new Vec3(5, 0, 0), new Vec3(1.2, 4.6, 0), new Vec3(-0.8, 0.9, 6.1)));
+        var p = new Perturber(new PerturbOptions { Cell = F, CellMode = mode, DisplacementDistribution = DisplacementDistribution.None });
+        var results = p.Perturb(input, seed: 13, frameIndex: 0, count: 1000);
+        double maxPrincipal = results.Max(r => Eigenvalues(r.Strain).Max(Math.Abs));
+        double maxLength = results.Max(r => MaxLengthChange(input, r.Frame));
+        double maxDiagonal = results.Max(r => new[] { r.Strain.M00, r.Strain.M11, r.Strain.M22 }.Max(Math.Abs));
+        double maxOff = results.Max(r => new[] { r.Strain.M01, r.Strain.M02, r.Strain.M12 }.Max(Math.Abs));
+        Assert.All(results, r => Assert.Equal(PerturbOptions.Name(mode), r.Frame.Info.GetExtra(Perturber.CellModeKey)));
+        Assert.All(results, r => Assert.Equal("0.06", r.Frame.Info.GetExtra(Perturber.CellAmplitudeKey)));
+        switch (mode)
+        {
+            case CellMode.Principal:
+                Assert.InRange(maxPrincipal, 0.058, F + 1e-12);
+                Assert.InRange(maxLength, 0.05, F + 1e-12);
+                break;
+            case CellMode.Dpdata:
+                Assert.InRange(maxDiagonal, 0.059, F);
+                Assert.InRange(maxOff, 0.029, F / 2);
+                break;
+            default:
+                Assert.InRange(maxDiagonal, 0.059, F);
+                Assert.InRange(maxOff, 0.059, F);
+                Assert.True(maxPrincipal > 0.09, $"the full tensor's principal strains reach {maxPrincipal}");
+                Assert.True(maxLength > F, $"the full tensor changes lattice lengths by up to {maxLength}");
+                break;
+        }
+    }
+
+    [Fact]
+    public void Principal_mode_is_the_default_and_parses_by_name()
+    {
+        Assert.Equal(CellMode.Principal, new PerturbOptions().CellMode);
+        Assert.Equal(CellMode.Dpdata, PerturbOptions.ParseCellMode("dpdata"));
+        Assert.Equal(CellMode.FullTensor, PerturbOptions.ParseCellMode("full-tensor"));
+        Assert.Throws<FormatException>(() => PerturbOptions.ParseCellMode("diagonal"));
     }
 
     [Fact]

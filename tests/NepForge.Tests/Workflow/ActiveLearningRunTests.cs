@@ -148,6 +148,24 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
     }
 
     [Cp2kFixtureFact]
+    public void New_labels_get_the_same_energy_references_as_phase_one()
+    {
+        string wf = Workflow("0.0001", "train: {engine: cpu, generations: 100, seed: 7}");
+        File.WriteAllText(wf, File.ReadAllText(wf).Replace("    max_attempts: 2\n", "    max_attempts: 2\n  collect:\n    energy_ref: fit\n", StringComparison.Ordinal));
+        var (code, _, err) = _cli.Run("run", wf);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+        var train = ExtXyzReader.ReadFrames(Path.Combine(Path.GetDirectoryName(wf)!, "train.xyz")).ToList();
+        Assert.Equal(7, train.Count);
+        // CP2K puts Si near −107 eV/atom; with the references every frame, phase 1's and the loop's, is near 0.
+        Assert.All(train, f =>
+        {
+            Assert.NotNull(f.Info.GetExtra("energy_ref_shift"));
+            Assert.InRange(f.EnergyPerAtom!.Value, -1.0, 1.0);
+        });
+    }
+
+    [Cp2kFixtureFact]
     public void Each_generation_can_train_its_own_model_with_nep_first() => TrainEachGeneration("");
 
     [Cp2kSlurmFixtureFact]

@@ -55,6 +55,22 @@ public sealed class WorkflowParserTests : IDisposable
     }
 
     [Fact]
+    public void Collect_energy_ref_is_fit_or_isolated_atom_energies()
+    {
+        Assert.Null(WorkflowParser.Load(Write(Good)).Collect.EnergyRef);
+        var spec = WorkflowParser.Load(Write(Good + "\n  collect:\n    energy_ref: fit\n"));
+        Assert.Empty(spec.Collect.EnergyRef!);
+        spec = WorkflowParser.Load(Write(Good + "\n  collect:\n    energy_ref: {Si: -107.25, O: -432.1}\n"));
+        Assert.Equal(-107.25, spec.Collect.EnergyRef!["Si"]);
+        Assert.Equal(-432.1, spec.Collect.EnergyRef!["O"]);
+        var e = Fails(Write(Good + "\n  collect:\n    energy_ref: {Xx: -1}\n"));
+        Assert.Contains("wf.yaml:", e.Message);
+        Assert.True(e.Message.Contains("stages.collect.energy_ref", StringComparison.Ordinal) && e.Message.Contains("'Xx' is not an element symbol", StringComparison.Ordinal), e.Message);
+        e = Fails(Write(Good + "\n  collect:\n    energy_ref: auto\n"));
+        Assert.Contains("stages.collect.energy_ref: expected 'fit' or a map", e.Message);
+    }
+
+    [Fact]
     public void Unknown_key_is_named_with_its_line_and_the_keys_allowed()
     {
         var e = Fails(Write(Good.Replace("    count: 1\n", "    count: 1\n    cel: 0.06\n", StringComparison.Ordinal)));

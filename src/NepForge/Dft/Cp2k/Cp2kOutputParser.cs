@@ -55,6 +55,18 @@ public static class Cp2kOutputParser
     public const double HartreePerBohrToEvPerAngstrom = Units.HartreeToEv / Units.BohrToAngstrom;
 
     const string EnergyMarker = "ENERGY| Total FORCE_EVAL ( QS ) energy [a.u.]:";
+
+    // CP2K before 2022 writes "(a.u.):" instead of "[a.u.]:".
+    const string OldEnergyMarker = "ENERGY| Total FORCE_EVAL ( QS ) energy (a.u.):";
+
+    static int EnergyEnd(string line)
+    {
+        int at = line.IndexOf(EnergyMarker, StringComparison.Ordinal);
+        if (at >= 0)
+            return at + EnergyMarker.Length;
+        at = line.IndexOf(OldEnergyMarker, StringComparison.Ordinal);
+        return at >= 0 ? at + OldEnergyMarker.Length : -1;
+    }
     const string ForcesMarker = "ATOMIC FORCES in [a.u.]";
     const string ForcesEnd = "SUM OF ATOMIC FORCES";
     const string StressMarker = "stress tensor [GPa]";
@@ -100,7 +112,7 @@ public static class Cp2kOutputParser
             return new(Cp2kRunState.Crashed, $"{logPath} holds {ended} runs: CP2K appends to an existing log, run each calculation in a fresh folder");
         if (exitCode is { } code && code != 0)
             return new(Cp2kRunState.Crashed, $"CP2K exited with code {code}");
-        if (!lines.Any(l => l.Contains(EnergyMarker, StringComparison.Ordinal)))
+        if (!lines.Any(l => EnergyEnd(l) >= 0))
             return new(Cp2kRunState.Crashed, $"{logPath} has no \"{EnergyMarker}\" line: not an ENERGY_FORCE run, or it failed");
         int notConverged = lines.Count(l => l.Contains(NotConvergedMarker, StringComparison.Ordinal));
         if (notConverged > 0)
@@ -173,12 +185,12 @@ public static class Cp2kOutputParser
         double? energy = null;
         for (int i = 0; i < lines.Length; i++)
         {
-            int at = lines[i].IndexOf(EnergyMarker, StringComparison.Ordinal);
-            if (at < 0)
+            int end = EnergyEnd(lines[i]);
+            if (end < 0)
                 continue;
             if (energy is not null)
                 throw new ParseException(file, i + 1, null, "a second energy line: CP2K appends to an existing log, run each calculation in a fresh folder (or this is not a single point)");
-            energy = Number(lines[i].AsSpan(at + EnergyMarker.Length).Trim().ToString(), file, i + 1, "energy");
+            energy = Number(lines[i].AsSpan(end).Trim().ToString(), file, i + 1, "energy");
         }
         return energy ?? throw new ParseException(file, lines.Length, null, $"no \"{EnergyMarker}\" line");
     }

@@ -19,6 +19,32 @@ public enum VaspAimdEnsemble
     NptLangevin,
 }
 
+/// <summary>Which AIMD settings the user gave explicitly (a CLI flag or a workflow key), as opposed to defaults.</summary>
+[Flags]
+public enum VaspAimdExplicit
+{
+    /// <summary>Nothing: every value is a default and only fills what the INCAR template lacks.</summary>
+    None = 0,
+
+    /// <summary>TEBEG (and TEEND unless <see cref="EndTemperature"/> says otherwise).</summary>
+    Temperature = 1,
+
+    /// <summary>TEEND.</summary>
+    EndTemperature = 2,
+
+    /// <summary>NSW.</summary>
+    Steps = 4,
+
+    /// <summary>POTIM.</summary>
+    TimeStep = 8,
+
+    /// <summary>MDALGO and the thermostat/barostat tags, ISIF.</summary>
+    Ensemble = 16,
+
+    /// <summary>Every setting.</summary>
+    All = Temperature | EndTemperature | Steps | TimeStep | Ensemble,
+}
+
 /// <summary>Settings of an AIMD run (temperatures in K, time step in fs).</summary>
 public sealed record VaspAimdSettings
 {
@@ -48,6 +74,12 @@ public sealed record VaspAimdSettings
 
     /// <summary>Barostat mass PMASS (amu), for NpT.</summary>
     public double Pmass { get; init; } = 1000.0;
+
+    /// <summary>
+    /// The settings given explicitly: they replace the INCAR template's values (and each replacement is recorded);
+    /// the others only fill what the template lacks. Default <see cref="VaspAimdExplicit.All"/> (no template to respect).
+    /// </summary>
+    public VaspAimdExplicit Explicit { get; init; } = VaspAimdExplicit.All;
 }
 
 /// <summary>
@@ -139,6 +171,46 @@ public static class VaspAimd
                 throw new ArgumentException($"unknown ensemble {settings.Ensemble}", nameof(settings));
         }
         return o;
+    }
+
+    /// <summary>
+    /// <see cref="Overrides"/> split by <see cref="VaspAimdSettings.Explicit"/>: IBRION = 0 (what --aimd means) and the
+    /// keys of explicit settings replace the template's values; the rest (e.g. SMASS, ISYM, the default NSW and TEBEG)
+    /// only fill keys the template does not set. <c>Sources</c> names the flag behind each replacing key.
+    /// </summary>
+    public static (IReadOnlyList<KeyValuePair<string, string?>> Replace, IReadOnlyList<KeyValuePair<string, string?>> Fill, IReadOnlyDictionary<string, string> Sources)
+        Split(VaspAimdSettings settings, Frame? frame = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var all = Overrides(settings, frame);
+        var e = settings.Explicit;
+        bool endGiven = e.HasFlag(VaspAimdExplicit.EndTemperature) || (e.HasFlag(VaspAimdExplicit.Temperature) && settings.EndTemperature is null);
+        string? SourceOf(string key) => key.ToUpperInvariant() switch
+        {
+            "IBRION" => "--aimd",
+            "NSW" when e.HasFlag(VaspAimdExplicit.Steps) => "--steps",
+            "POTIM" when e.HasFlag(VaspAimdExplicit.TimeStep) => "--timestep",
+            "TEBEG" when e.HasFlag(VaspAimdExplicit.Temperature) => "--temperature",
+            "TEEND" when endGiven => e.HasFlag(VaspAimdExplicit.EndTemperature) ? "--end-temperature" : "--temperature",
+            "MDALGO" or "ANDERSEN_PROB" or "LANGEVIN_GAMMA" or "LANGEVIN_GAMMA_L" or "PMASS" or "ISIF" when e.HasFlag(VaspAimdExplicit.Ensemble) => "--ensemble",
+            _ => null,
+        };
+        var replace = new List<KeyValuePair<string, string?>>();
+        var fill = new List<KeyValuePair<string, string?>>();
+        var sources = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var kv in all)
+        {
+            if (SourceOf(kv.Key) is { } source)
+            {
+                replace.Add(kv);
+                sources[kv.Key] = source;
+            }
+            else
+            {
+                fill.Add(kv);
+            }
+        }
+        return (replace, fill, sources);
     }
 
     static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

@@ -8,7 +8,8 @@ namespace NepForge.Dft.Vasp;
 
 /// <summary>
 /// Writes a VASP job folder for one <see cref="Frame"/>: POSCAR (atoms grouped by species, via
-/// <see cref="PoscarWriter"/>), INCAR (template + overrides), KPOINTS (unless KSPACING goes into the INCAR) and POTCAR
+/// <see cref="PoscarWriter"/>), INCAR (template + overrides + defaults for what it lacks), KPOINTS (unless KSPACING is
+/// in the INCAR) and POTCAR
 /// (concatenated in the POSCAR's species order and checked against it). Everything is built and checked in memory
 /// first, then each file is written atomically, so a bad POTCAR map or frame leaves the folder untouched.
 /// </summary>
@@ -29,11 +30,17 @@ public static class VaspInputWriter
         var species = SpeciesGroups(frame, written.Permutation);
         var lattice = frame.Lattice!; // PoscarWriter has checked it
 
+        // The user's values are kept: explicit overrides replace them (each replacement recorded), defaults only fill
+        // what the template does not set, and a KSPACING in the INCAR means VASP makes the mesh (no KPOINTS file).
+        var sources = new Dictionary<string, string>(inputs.OverrideSources, StringComparer.OrdinalIgnoreCase);
         var overrides = new List<KeyValuePair<string, string?>>(inputs.Overrides);
+        var afterOverrides = inputs.IncarTemplate.With(overrides);
         string? kpoints = null;
         (int, int, int)? mesh = null;
-        if (inputs.KPoints is { } k)
+        var k = inputs.KPoints ?? (afterOverrides["KSPACING"] is null ? inputs.DefaultKPoints : null);
+        if (k is not null)
         {
+            string source = inputs.KPoints is null ? "default k-points" : "--kspacing";
             if (k.Kind == VaspKPointsKind.IncarSpacing)
             {
                 overrides.Add(new("KSPACING", k.Spacing.ToString("R", CultureInfo.InvariantCulture)));
@@ -43,12 +50,26 @@ public static class VaspInputWriter
             {
                 kpoints = k.KpointsText(lattice);
                 mesh = k.MeshFor(lattice);
-                // A KSPACING left in the template would be ignored by VASP next to a KPOINTS file; drop it to avoid confusion.
+                // VASP would ignore a KSPACING next to a KPOINTS file; only an explicit --kspacing gets here with one.
                 overrides.Add(new("KSPACING", null));
                 overrides.Add(new("KGAMMA", null));
             }
+            sources.TryAdd("KSPACING", source);
+            sources.TryAdd("KGAMMA", source);
         }
         var incar = inputs.IncarTemplate.With(overrides);
+        var defaults = inputs.Defaults.Where(d => incar[d.Key] is null).ToList();
+        if (defaults.Count > 0)
+            incar = incar.With(defaults);
+        var changes = new List<string>();
+        foreach (string key in inputs.IncarTemplate.Keys)
+        {
+            string? before = inputs.IncarTemplate[key], after = incar[key];
+            if (before == after)
+                continue;
+            string source = sources.TryGetValue(key, out var s0) ? s0 : "override";
+            changes.Add(after is null ? $"{key} = {before} removed ({source})" : $"{key} = {before} → {after} ({source})");
+        }
 
         byte[]? potcar = null;
         IReadOnlyList<string> titles = [];
@@ -61,11 +82,11 @@ public static class VaspInputWriter
         string kpointsPath = Path.Combine(folder, "KPOINTS");
         if (kpoints is not null)
             AtomicFile.Write(kpointsPath, s => s.Write(Utf8NoBom.GetBytes(kpoints)));
-        else if (inputs.KPoints is { Kind: VaspKPointsKind.IncarSpacing } && File.Exists(kpointsPath))
+        else if (incar["KSPACING"] is not null && File.Exists(kpointsPath))
             File.Delete(kpointsPath); // VASP would read a stale KPOINTS instead of KSPACING
         if (potcar is not null)
             AtomicFile.Write(Path.Combine(folder, "POTCAR"), s => s.Write(potcar));
-        return new VaspInputWriteResult(folder, species, written.Permutation, mesh, titles, incar);
+        return new VaspInputWriteResult(folder, species, written.Permutation, mesh, titles, incar, changes);
     }
 
     /// <summary>The species of each run of equal elements in POSCAR order.</summary>

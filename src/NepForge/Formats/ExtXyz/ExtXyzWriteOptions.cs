@@ -8,9 +8,10 @@ public sealed class ExtXyzWriteOptions
 
     /// <summary>
     /// Also write <c>stress=</c> (ASE sign, eV/Å³, = −virial/V) next to <c>virial=</c>, so that ASE and calorine see a
-    /// stress. The two agree to the last bit of the formatting, so GPUMD's consistency check passes. Default on.
+    /// stress. Default off: GPUMD's <c>nep</c> reads <c>virial=</c> and prints "Structure has both defined virials and
+    /// stresses" once per structure when both are present (src/main_nep/structure.cu).
     /// </summary>
-    public bool WriteStress { get; init; } = true;
+    public bool WriteStress { get; init; }
 
     /// <summary>Write provenance and other metadata keys (source_file, energy_kind, seed, extra keys). Default on.</summary>
     public bool WriteInfo { get; init; } = true;

@@ -143,7 +143,7 @@ public sealed class AseCrossReadTests : IDisposable
     {
         var frames = NepForgeFrames();
         string path = Path.Combine(_dir, "nepforge.xyz");
-        ExtXyzWriter.WriteFile(path, frames);
+        ExtXyzWriter.WriteFile(path, frames, new ExtXyzWriteOptions { WriteStress = true });
 
         using var json = JsonDocument.Parse(Ase.RunChecked(AseReadScript, path));
         var ase = json.RootElement;

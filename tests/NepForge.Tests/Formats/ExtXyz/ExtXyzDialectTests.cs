@@ -92,7 +92,7 @@ public class ExtXyzDialectTests
         Assert.Equal(
             "2\n" +
             "Lattice=\"4 0 0 0 4 0 0 0 5\" Properties=species:S:1:pos:R:3:forces:R:3 energy=-12.5 virial=\"8 0 0 0 8 0 0 0 8\" " +
-            "stress=\"-0.1 -0 -0 -0 -0.1 -0 -0 -0 -0.1\" pbc=\"T T T\" config_type=\"aimd 300K\" weight=2 energy_kind=free_energy " +
+            "pbc=\"T T T\" config_type=\"aimd 300K\" weight=2 energy_kind=free_energy " +
             "source_file=OUTCAR source_index=7\n" +
             "Si 0 0 0 0.1 -0.2 0.3\n" +
             "O 1.25 0.5 0.00001 -0.1 0.2 -0.3\n", text);
