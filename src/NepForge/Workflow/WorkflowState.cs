@@ -24,6 +24,9 @@ public sealed class StageRecord
 
     /// <summary>The last error, if it failed.</summary>
     public string? Error { get; set; }
+
+    /// <summary>What the readers warned about (truncated inputs, skipped steps), as the verbs print it.</summary>
+    public List<string>? Warnings { get; set; }
 }
 
 /// <summary>
