@@ -22,9 +22,10 @@ static class ExtractCommand
         var format = new Option<string?>("--format") { Description = "Read only OUTCARs (outcar) or only vasprun.xml (xml); default: OUTCAR when a folder has both", HelpName = "outcar|xml" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout" };
         var strict = new Option<bool>("--strict") { Description = "Exit non-zero on any warning, unreadable file or dropped step" };
+        var skipBad = new Option<bool>("--skip-bad") { Description = "Skip (and report) steps with NaN or infinite values instead of stopping that file with an error" };
         var command = new Command("extract", "Extract every ionic step (energy, forces, virial) of VASP OUTCAR / vasprun.xml files into one extxyz, dropping unconverged steps")
         {
-            paths, output, every, skipFirst, energy, keepUnconverged, mlFrames, configType, format, json, strict,
+            paths, output, every, skipFirst, energy, keepUnconverged, mlFrames, configType, format, json, strict, skipBad,
         };
         command.SetAction(r => cli.Guard(() =>
         {
@@ -58,6 +59,7 @@ static class ExtractCommand
                 SkipFirst = r.GetValue(skipFirst),
                 ConfigType = r.GetValue(configType),
                 Source = source,
+                SkipBad = r.GetValue(skipBad),
                 OnDiagnostic = d =>
                 {
                     progress.Clear();

@@ -88,7 +88,7 @@ public static class FilterCommand
                     throw new UsageException("--energy-zscore reads the input twice (statistics first, then the filter); it cannot read stdin");
                 stats = new CompositionEnergyStatistics();
                 // First pass: energies only; warnings are printed by the second pass.
-                var quiet = CommonOptions.ReadOptions(r, cli, skipBad) with { OnDiagnostic = null };
+                var quiet = CommonOptions.ReadOptions(r, cli, skipBad) with { OnDiagnostic = null, AllowNonFinite = true };
                 foreach (var f in StructureReader.Read(inPath, format, quiet))
                 {
                     if (FrameFilter.FindNonFinite(f) is null)
@@ -104,7 +104,7 @@ public static class FilterCommand
             var rejWriter = rejFile is null ? null : new ExtXyzWriter(rejFile.Stream, leaveOpen: true);
             IEnumerable<Frame> Kept()
             {
-                foreach (var f in StructureReader.Read(inPath, format, CommonOptions.ReadOptions(r, cli, skipBad)))
+                foreach (var f in StructureReader.Read(inPath, format, CommonOptions.ReadOptions(r, cli, skipBad) with { AllowNonFinite = true }))
                 {
                     var reason = filter.Check(f);
                     tally.Add(reason);

@@ -142,7 +142,8 @@ public sealed partial class ExtXyzReader
             }
             Info.SourceFile ??= reader._file;
             Info.SourceIndex ??= frameNo - 1;
-            _ = headerLine;
+            if (!reader._options.AllowNonFinite && FrameChecks.NonFinite(frame, out int atom) is { } nonFinite)
+                throw new ParseException(reader._file, atom >= 0 ? headerLine + 2 + atom : CommentLine, frameNo, nonFinite);
             return frame;
         }
     }

@@ -395,6 +395,7 @@ public sealed partial class OutcarReader : IDisposable
         return new VaspStep
         {
             Frame = frame,
+            Line = line,
             IonicStep = _ionic,
             FreeEnergy = toten,
             EnergyWithoutEntropy = noEntropy,
@@ -433,6 +434,7 @@ public sealed partial class OutcarReader : IDisposable
         return new VaspStep
         {
             Frame = frame,
+            Line = line,
             IonicStep = _mlSteps,
             FreeEnergy = toten,
             EnergyWithoutEntropy = noEntropy,

@@ -91,8 +91,13 @@ public static class PoscarReader
         return lines;
     }
 
-    /// <summary>Parses a number as VASP writes it (also Fortran 'D' exponents and ".428").</summary>
-    internal static bool TryParseNumber(ReadOnlySpan<char> s, out double value)
+    /// <summary>
+    /// Parses a finite number as VASP writes it (also Fortran 'D' exponents and ".428"); NaN, Infinity and numbers
+    /// beyond the double range (1e400) are refused.
+    /// </summary>
+    internal static bool TryParseNumber(ReadOnlySpan<char> s, out double value) => TryParseAny(s, out value) && double.IsFinite(value);
+
+    static bool TryParseAny(ReadOnlySpan<char> s, out double value)
     {
         if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
             return true;

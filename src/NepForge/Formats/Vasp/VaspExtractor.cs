@@ -109,6 +109,19 @@ public sealed class VaspExtractor(VaspExtractOptions options)
                 }
                 summary.Steps++;
                 summary.Version ??= source.Run.Version;
+                if (FrameChecks.NonFinite(step.Frame) is { } nonFinite)
+                {
+                    // VASP printed NaN or an overflowed number: never a label. An error, or with SkipBad a skipped step.
+                    var error = new ParseException(file, step.Line, null, $"ionic step {step.IonicStep}: {nonFinite}");
+                    if (!options.SkipBad)
+                    {
+                        summary.Error = error.Message;
+                        break;
+                    }
+                    summary.Skipped++;
+                    Warn(new ParseDiagnostic(file, step.Line, null, $"ionic step {step.IonicStep} skipped: {nonFinite}"));
+                    continue;
+                }
                 if (!step.Converged && !options.KeepUnconverged)
                 {
                     summary.Unconverged++;
@@ -136,7 +149,7 @@ public sealed class VaspExtractor(VaspExtractOptions options)
             }
             summary.Version ??= source.Run.Version;
             summary.Truncated = source.Truncated;
-            summary.Skipped = source.Skipped;
+            summary.Skipped += source.Skipped;
             options.OnProgress?.Invoke(file, source.BytesRead);
         }
         if (summary.Unconverged > 0 && !options.KeepUnconverged)

@@ -91,6 +91,7 @@ public sealed partial class VasprunReader
         return new VaspStep
         {
             Frame = frame,
+            Line = Line,
             IonicStep = ionic,
             FreeEnergy = freeEnergy,
             EnergyWithoutEntropy = woEntropy,
@@ -153,6 +154,7 @@ public sealed partial class VasprunReader
         return new VaspStep
         {
             Frame = frame,
+            Line = Line,
             IonicStep = ml.Ionic,
             FreeEnergy = free,
             EnergyWithoutEntropy = noEntropy,

@@ -205,7 +205,7 @@ public static class XdatcarReader
                 int count = Tokenize(line);
                 bool ok = count >= 3;
                 for (int k = 0; ok && k < 3; k++)
-                    ok = FastDouble.TryParse(line[_tokens[k]], out coords[3 * i + k]);
+                    ok = TryFinite(line[_tokens[k]], out coords[3 * i + k]);
                 if (!ok)
                 {
                     string found = Found(line);
@@ -262,7 +262,7 @@ public static class XdatcarReader
             int count = Tokenize(line);
             Span<double> scale = stackalloc double[3];
             int nScale = 0;
-            while (nScale < count && nScale < 3 && FastDouble.TryParse(line[_tokens[nScale]], out scale[nScale]))
+            while (nScale < count && nScale < 3 && TryFinite(line[_tokens[nScale]], out scale[nScale]))
                 nScale++;
             if (nScale == 3 && count >= 4 && FastDouble.TryParse(line[_tokens[3]], out _))
             {
@@ -287,7 +287,7 @@ public static class XdatcarReader
                 count = Tokenize(line);
                 for (int k = 0; k < 3; k++)
                 {
-                    if (k >= count || !FastDouble.TryParse(line[_tokens[k]], out raw[3 * r + k]))
+                    if (k >= count || !TryFinite(line[_tokens[k]], out raw[3 * r + k]))
                         throw Error(_line, $"expected 3 numbers for lattice vector {"abc"[r]}, found {Found(line)}");
                 }
             }
@@ -543,4 +543,7 @@ public static class XdatcarReader
 
         void Warn(long line, string message) => options.Report(new ParseDiagnostic(file, line, _index + 1, message));
     }
+
+    // NaN, Infinity and numbers beyond the double range (1e400) are not coordinates.
+    static bool TryFinite(ReadOnlySpan<byte> s, out double value) => FastDouble.TryParse(s, out value) && double.IsFinite(value);
 }
