@@ -46,7 +46,7 @@ public sealed partial class OutcarReader : IDisposable
     /// <summary>Reads an OUTCAR from a stream; <paramref name="fileName"/> appears in messages and provenance.</summary>
     public OutcarReader(Stream stream, string fileName, OutcarReadOptions? options = null, bool leaveOpen = false)
     {
-        _lines = new Utf8LineReader(stream, leaveOpen);
+        _lines = new Utf8LineReader(stream, leaveOpen) { Name = fileName };
         _file = fileName;
         _options = options ?? OutcarReadOptions.Default;
     }

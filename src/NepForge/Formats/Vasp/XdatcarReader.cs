@@ -73,7 +73,7 @@ public static class XdatcarReader
 
     static IEnumerable<Frame> Iterate(Func<Stream> open, bool leaveOpen, string file, XdatcarReadOptions options, Func<string?>? potcar)
     {
-        using var reader = new Utf8LineReader(open(), leaveOpen);
+        using var reader = new Utf8LineReader(open(), leaveOpen) { Name = file };
         var parser = new Parser(reader, file, options, potcar);
         while (parser.TryReadFrame(out var frame))
             yield return frame;
