@@ -1,3 +1,4 @@
+using System.Globalization;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 using NepForge.Structures;
@@ -79,6 +80,14 @@ public static class StructureWriter
             Directory.CreateDirectory(target);
             foreach (var name in names)
                 File.Move(Path.Combine(staging, name), Path.Combine(target, name), overwrite: true);
+            // POSCAR-k beyond this run's n are left from an earlier, longer run: the next read of the folder would take
+            // them as part of this set.
+            foreach (string stale in Directory.EnumerateFiles(target, "POSCAR-*"))
+            {
+                string suffix = Path.GetFileName(stale)["POSCAR-".Length..];
+                if (suffix.Length > 0 && suffix.All(char.IsAsciiDigit) && (suffix.Length > 9 || int.Parse(suffix, CultureInfo.InvariantCulture) > index))
+                    File.Delete(stale);
+            }
             return new(index, reordered, names.ConvertAll(n => Path.Combine(folder, n)));
         }
         finally

@@ -111,6 +111,7 @@ public static class XdatcarReader
         Header? _header;
         int _index; // frames returned so far
         bool _blankSeparated;
+        bool _skippedBlank;
         bool _done;
         List<Element>? _potcarSpecies;
         bool _potcarRead;
@@ -164,7 +165,9 @@ public static class XdatcarReader
                     break;
                 if (LooksLikeCoordinates(line))
                 {
-                    if (_index > 0 && !_blankSeparated)
+                    // Without configuration lines, a blank line must end each configuration: coordinates running on
+                    // mean the counts are smaller than the atoms (counts "0 1" for 3 atoms gave 3× the frames).
+                    if (_index > 0 && (!_blankSeparated || !_skippedBlank))
                     {
                         throw Error(_line, $"expected 'Direct configuration=' or a new header after the {_header!.AtomCount} coordinate lines of configuration {_index}, " +
                             $"found {Found(line)}: do the atom counts ({string.Join(' ', _header.Counts)}) match the coordinate lines?");
@@ -509,12 +512,15 @@ public static class XdatcarReader
         }
 
         /// <summary>The next line that is not blank; false at the end of the file.</summary>
+        // _skippedBlank: whether a blank line came before the line returned.
         bool ReadNonBlank(out ReadOnlySpan<byte> line)
         {
+            _skippedBlank = false;
             while (ReadLine(out line))
             {
                 if (!line.Trim(" \t\r\f\v"u8).IsEmpty)
                     return true;
+                _skippedBlank = true;
             }
             return false;
         }
