@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
+using NepForge.IO;
 
 namespace NepForge.Cli.Commands;
 
@@ -69,24 +70,33 @@ static class ExtractCommand
                 OnProgress = progress.Update,
             });
             string outPath = r.GetValue(output)!;
-            long written = ExtXyzWriter.WriteFile(outPath, extractor.Extract(r.GetValue(paths)!));
+            var arguments = r.GetValue(paths)!;
+            CommonOptions.RefuseInputAsOutput(outPath, arguments.Concat(arguments.Where(Directory.Exists).SelectMany(a => VaspExtractor.FindInputs(a, source))));
+            // The output is committed only when the command succeeds: an extract that exits 1 leaves no file behind.
+            using var file = AtomicFile.Create(outPath);
+            long written;
+            using (var writer = new ExtXyzWriter(file.Stream, leaveOpen: true))
+            {
+                writer.WriteAll(extractor.Extract(arguments));
+                writer.Flush();
+                written = writer.FramesWritten;
+            }
             progress.Clear();
             var files = extractor.Files;
-            if (r.GetValue(json))
-                WriteJson(cli.Out, files, written, outPath);
-            else
-                WriteTable(cli.Error, files, written, outPath);
-
             bool anyRead = files.Any(f => f.Error is null && f.Steps > 0);
-            if (files.Count == 0)
-            {
-                cli.Error.WriteLine("nepforge: error: no OUTCAR or vasprun.xml found");
-                return CliContext.Failure;
-            }
-            if (!anyRead)
-                return CliContext.Failure;
             bool problems = files.Any(f => f.Error is not null || f.Warnings.Count > 0 || f.Unconverged > 0 || f.Truncated);
-            return r.GetValue(strict) && problems ? CliContext.Failure : CliContext.Success;
+            bool failed = files.Count == 0 || !anyRead || (r.GetValue(strict) && problems);
+            if (!failed)
+                file.Commit();
+            string shown = failed && outPath != "-" ? "nothing written" : outPath;
+            if (r.GetValue(json))
+                WriteJson(cli.Out, files, written, shown);
+            else
+                WriteTable(cli.Error, files, written, shown);
+
+            if (files.Count == 0)
+                cli.Error.WriteLine("nepforge: error: no OUTCAR or vasprun.xml found");
+            return failed ? CliContext.Failure : CliContext.Success;
         }));
         return command;
     }
@@ -105,7 +115,7 @@ static class ExtractCommand
         foreach (var row in rows)
             o.WriteLine(Line(row));
         foreach (var f in files.Where(f => f.Error is not null))
-            o.WriteLine($"error: {f.Path}: {f.Error}");
+            o.WriteLine(f.Error!.StartsWith(f.Path + ":", StringComparison.Ordinal) ? $"error: {f.Error}" : $"error: {f.Path}: {f.Error}");
         o.WriteLine($"extract: {written} frame(s) from {files.Count} file(s) → {outPath}");
     }
 

@@ -60,6 +60,7 @@ public static class FilterCommand
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+            CommonOptions.RefuseInputAsOutput(outPath, inPath);
             string? rejPath = r.GetValue(rejected);
             var options = new FilterOptions
             {

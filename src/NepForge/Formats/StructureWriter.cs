@@ -62,7 +62,9 @@ public static class StructureWriter
         string target = Path.GetFullPath(folder.TrimEnd('/', Path.DirectorySeparatorChar));
         string parent = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(parent);
-        string staging = Path.Combine(parent, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        // Staging folders of killed runs (their process is gone) are removed first.
+        IO.AtomicFile.SweepStale(parent, Path.GetFileName(target));
+        string staging = Path.Combine(parent, IO.AtomicFile.TemporaryName(Path.GetFileName(target)));
         Directory.CreateDirectory(staging);
         try
         {
