@@ -47,6 +47,9 @@ public sealed class Utf8LineReader : IDisposable
     /// <summary>The file's name for error messages (a line too long, corrupt compressed data).</summary>
     public string Name { get; init; } = "input";
 
+    /// <summary>Whether the last line of the stream had no line end (a file cut while written ends that way).</summary>
+    public bool LastLineUnterminated { get; private set; }
+
     /// <summary>Number of the line last returned (1-based); 0 before the first.</summary>
     public long LineNumber { get; private set; }
 
@@ -81,6 +84,7 @@ public sealed class Utf8LineReader : IDisposable
                     return false;
                 }
                 // Last line without a newline.
+                LastLineUnterminated = true;
                 line = window;
                 _start = _end;
                 BytesConsumed += window.Length;

@@ -116,9 +116,15 @@ public sealed partial class ExtXyzReader : IDisposable
         else
         {
             if (!_lines.TryReadLine(out var line))
+            {
+                WarnIfCut();
                 return null;
+            }
             if (IsBlank(line) && !SkipBlankLines())
+            {
+                WarnIfCut();
                 return null;
+            }
             if (_pendingCount is { } afterBlank)
             {
                 count = afterBlank;
@@ -227,6 +233,18 @@ public sealed partial class ExtXyzReader : IDisposable
             }
         }
     }
+
+    // A file cut while written can end inside a number (…-0.4283 of -0.42831313E-02), which still parses: a last
+    // line without a line end is reported, once.
+    void WarnIfCut()
+    {
+        if (!_lines.LastLineUnterminated || _warnedCut || FramesRead == 0)
+            return;
+        _warnedCut = true;
+        Report(_lines.LineNumber, _frameNumber, "the file ends without a line end: its last line may be cut (truncated file?)");
+    }
+
+    bool _warnedCut;
 
     void Truncated(long frameNo, string message)
     {

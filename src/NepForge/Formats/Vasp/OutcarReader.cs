@@ -480,6 +480,15 @@ public sealed partial class OutcarReader : IDisposable
         frame.Info.EnergyKind = VaspEnergyKinds.Name(_options.Energy);
         if (Run.Version is { } version)
             frame.Info.SetExtra("vasp_version", version);
+        // NaN or an overflowed number printed by VASP is never a label: an error naming the step, or skipped and reported.
+        if (FrameChecks.NonFinite(frame) is { } nonFinite)
+        {
+            if (!_options.SkipBad)
+                throw new ParseException(_file, line, null, $"ionic step {step}: {nonFinite}");
+            StepsSkipped++;
+            Warn(line, $"ionic step {step} skipped: {nonFinite}");
+            return null;
+        }
         return frame;
     }
 

@@ -356,6 +356,9 @@ public static class PoscarReader
             throw src.Error(src.Line, "the atom counts add up to 0");
         if (total > int.MaxValue / 3)
             throw src.Error(src.Line, $"the atom counts add up to {total}, too many");
+        // Each atom needs a coordinate line: more atoms than lines left is a wrong count, found before allocating.
+        if (total > src.LineCount - src.Line)
+            throw src.Error(src.Line, $"the atom counts add up to {total} but only {src.LineCount - src.Line} line(s) follow them");
         return (symbols, [.. counts], src.Line);
     }
 
@@ -582,6 +585,9 @@ public static class PoscarReader
 
         /// <summary>1-based number of the line last returned by <see cref="Next"/>.</summary>
         public int Line => _next;
+
+        /// <summary>Lines in the file.</summary>
+        public int LineCount => lines.Count;
 
         public bool AtEnd => _next >= lines.Count;
 

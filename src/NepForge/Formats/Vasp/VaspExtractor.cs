@@ -80,8 +80,8 @@ public sealed class VaspExtractor(VaspExtractOptions options)
         try
         {
             source = xml
-                ? VaspStepSources.Vasprun(file, options.Energy, options.IncludeMachineLearned, Warn)
-                : VaspStepSources.Outcar(file, options.Energy, options.IncludeMachineLearned, Warn);
+                ? VaspStepSources.Vasprun(file, options.Energy, options.IncludeMachineLearned, Warn, options.SkipBad)
+                : VaspStepSources.Outcar(file, options.Energy, options.IncludeMachineLearned, Warn, options.SkipBad);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ParseException)
         {
@@ -109,19 +109,6 @@ public sealed class VaspExtractor(VaspExtractOptions options)
                 }
                 summary.Steps++;
                 summary.Version ??= source.Run.Version;
-                if (FrameChecks.NonFinite(step.Frame) is { } nonFinite)
-                {
-                    // VASP printed NaN or an overflowed number: never a label. An error, or with SkipBad a skipped step.
-                    var error = new ParseException(file, step.Line, null, $"ionic step {step.IonicStep}: {nonFinite}");
-                    if (!options.SkipBad)
-                    {
-                        summary.Error = error.Message;
-                        break;
-                    }
-                    summary.Skipped++;
-                    Warn(new ParseDiagnostic(file, step.Line, null, $"ionic step {step.IonicStep} skipped: {nonFinite}"));
-                    continue;
-                }
                 if (!step.Converged && !options.KeepUnconverged)
                 {
                     summary.Unconverged++;
@@ -149,7 +136,7 @@ public sealed class VaspExtractor(VaspExtractOptions options)
             }
             summary.Version ??= source.Run.Version;
             summary.Truncated = source.Truncated;
-            summary.Skipped += source.Skipped;
+            summary.Skipped = source.Skipped;
             options.OnProgress?.Invoke(file, source.BytesRead);
         }
         if (summary.Unconverged > 0 && !options.KeepUnconverged)

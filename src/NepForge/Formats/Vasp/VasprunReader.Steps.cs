@@ -225,6 +225,15 @@ public sealed partial class VasprunReader
         frame.Info.EnergyKind = VaspEnergyKinds.Name(_options.Energy);
         if (Run.Version is { } version)
             frame.Info.SetExtra("vasp_version", version);
+        // NaN or an overflowed number is never a label: an error naming the step, or skipped and reported.
+        if (FrameChecks.NonFinite(frame) is { } nonFinite)
+        {
+            if (!_options.SkipBad)
+                throw new ParseException(_file, line, null, $"ionic step {ionic}: {nonFinite}");
+            StepsSkipped++;
+            Warn(line, ionic, $"ionic step {ionic} skipped: {nonFinite}");
+            return null;
+        }
         return frame;
     }
 

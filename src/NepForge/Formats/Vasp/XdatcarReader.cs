@@ -91,6 +91,9 @@ public static class XdatcarReader
 
         /// <summary>Species of each atom; null until resolved from the first configuration (VASP 4 style header).</summary>
         public Element[]? PerAtom { get; set; }
+
+        // The species per count group, expanded to PerAtom only once a whole configuration has been read.
+        public Element[]? Groups { get; set; }
     }
 
     /// <summary>The file ended where more was needed.</summary>
@@ -193,8 +196,10 @@ public static class XdatcarReader
         Frame? ReadCoordinates(Header h, bool cartesian, long? step)
         {
             int n = h.AtomCount;
-            var coords = new double[3 * n];
-            string?[]? trailing = h.PerAtom is null ? new string?[n] : null;
+            // Grown with the lines read: counts of 1e8 in a small file must not allocate gigabytes first.
+            int capacity = Math.Min(n, 4096);
+            var coords = new double[3 * capacity];
+            string?[]? trailing = h.PerAtom is null && h.Groups is null ? new string?[capacity] : null;
             long firstLine = _line + 1;
             int previousLength = -1, lastLength = -1;
             bool fixedWidth = true;
@@ -204,6 +209,13 @@ public static class XdatcarReader
                 {
                     Warn(_line, $"the file ends inside configuration {_index + 1} after {i} of its {n} coordinate lines: it is dropped, {_index} complete frames read");
                     return null;
+                }
+                if (i == capacity)
+                {
+                    capacity = (int)Math.Min(2L * capacity, n);
+                    Array.Resize(ref coords, 3 * capacity);
+                    if (trailing is not null)
+                        Array.Resize(ref trailing, capacity);
                 }
                 int count = Tokenize(line);
                 bool ok = count >= 3;
@@ -235,7 +247,7 @@ public static class XdatcarReader
                 return null;
             }
 
-            h.PerAtom ??= ResolveSpecies(h, trailing!, firstLine);
+            h.PerAtom ??= h.Groups is { } groups ? Expand(groups, h.Counts) : ResolveSpecies(h, trailing!, firstLine);
             if (cartesian)
             {
                 for (int i = 0; i < n; i++)
@@ -359,7 +371,7 @@ public static class XdatcarReader
             };
             var groups = symbols?.ToArray() ?? GivenSpecies(header);
             if (groups is not null)
-                header.PerAtom = Expand(groups, header.Counts);
+                header.Groups = groups;
             return header;
         }
 
