@@ -47,6 +47,10 @@ public sealed class Utf8LineReader : IDisposable
     /// <summary>The file's name for error messages (a line too long, corrupt compressed data).</summary>
     public string Name { get; init; } = "input";
 
+    // A UTF-8 byte order mark before the first line is dropped, as the StreamReader-based readers (POSCAR, nep.txt)
+    // always did: every reader now accepts it the same way.
+    static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Whether the last line of the stream had no line end (a file cut while written ends that way).</summary>
     public bool LastLineUnterminated { get; private set; }
 
@@ -74,6 +78,8 @@ public sealed class Utf8LineReader : IDisposable
                 LineNumber++;
                 if (!line.IsEmpty && line[^1] == '\r')
                     line = line[..^1];
+                if (LineNumber == 1 && line.StartsWith(Bom))
+                    line = line[Bom.Length..];
                 return true;
             }
             if (_eof)
@@ -91,6 +97,8 @@ public sealed class Utf8LineReader : IDisposable
                 LineNumber++;
                 if (line[^1] == '\r')
                     line = line[..^1];
+                if (LineNumber == 1 && line.StartsWith(Bom))
+                    line = line[Bom.Length..];
                 return true;
             }
             Fill();

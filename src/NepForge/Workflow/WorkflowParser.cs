@@ -176,7 +176,10 @@ public static class WorkflowParser
             string p = Resolve(baseDir, i.String());
             return File.Exists(p) || Directory.Exists(p) ? p : throw i.Error($"no such file or folder: {p}");
         }).ToList() ?? [];
-        return new ExtractSpec { From = from, SkipFirst = n.Get("skip_first")?.Int() ?? 0 };
+        int skipFirst = n.Get("skip_first")?.Int() ?? 0;
+        if (skipFirst < 0)
+            throw n.Required("skip_first").Error("must be ≥ 0 (like --skip-first)");
+        return new ExtractSpec { From = from, SkipFirst = skipFirst };
     }
 
     static SampleSpec ParseSample(YamlNode n)
