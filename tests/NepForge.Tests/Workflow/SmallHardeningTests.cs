@@ -51,4 +51,18 @@ public sealed class SmallHardeningTests : IDisposable
         var table = NumericTable.Read(new MemoryStream(loss), "loss.out");
         Assert.Equal(2, LossFile.From(table).Rows);
     }
+
+    [Fact]
+    public void Info_json_with_an_infinite_force_magnitude_is_valid_json()
+    {
+        string input = Path.Combine(_dir, "huge.xyz");
+        // A finite force of 1e200 eV/Å has an infinite magnitude.
+        File.WriteAllText(input, "1\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3:force:R:3 energy=-1 pbc=\"T T T\"\nSi 0 0 0 1e200 1e200 0\n");
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = NepForge.Cli.NepForgeCommand.Run(["info", input, "--json"], o, e);
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(o.ToString());
+        Assert.Contains("Infinity", o.ToString());
+    }
 }
