@@ -40,7 +40,7 @@ public sealed class CliContext(TextWriter output, TextWriter error)
         }
         catch (Exception e) when (e is ParseException or IOException or UnauthorizedAccessException or ArgumentException
                                       or InvalidOperationException or FormatException or KeyNotFoundException or NepForge.Scheduling.SlurmException
-                                      or NepForge.Workflow.WorkflowException)
+                                      or NepForge.Workflow.WorkflowException or InvalidDataException)
         {
             Error.WriteLine($"nepforge: error: {e.Message}");
             return Failure;

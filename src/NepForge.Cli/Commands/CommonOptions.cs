@@ -60,5 +60,12 @@ static class CommonOptions
     /// <summary>The extxyz writer options a verb's <c>--stress</c> asks for.</summary>
     public static ExtXyzWriteOptions XyzWrite(ParseResult r, Option<bool> stress) => new() { WriteStress = r.GetValue(stress) };
 
+    /// <summary>Refuses an output that would replace one of the inputs (the same file or folder, links followed).</summary>
+    public static void RefuseInputAsOutput(string output, params IEnumerable<string> inputs)
+    {
+        if (NepForge.IO.OutputPaths.InputReplacedBy(output, inputs) is not null)
+            throw new UsageException($"the output '{output}' is also an input; write to a new file");
+    }
+
     public static StructureFormat? ParseFormat(string? name) => name is null ? null : StructureFormats.Parse(name);
 }

@@ -31,6 +31,7 @@ static class ConvertCommand
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+            CommonOptions.RefuseInputAsOutput(outPath, inPath);
             var inFormat = CommonOptions.ParseFormat(r.GetValue(from)) ?? StructureFormats.DetectInput(inPath);
             var outFormat = CommonOptions.ParseFormat(r.GetValue(to)) ?? OutputFormat(outPath);
             double? w = r.GetValue(weight);

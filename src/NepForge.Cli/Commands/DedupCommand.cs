@@ -42,6 +42,7 @@ public static class DedupCommand
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+            CommonOptions.RefuseInputAsOutput(outPath, inPath);
             string? dropPath = r.GetValue(dropped);
             double tol = r.GetValue(tolerance);
             if (!(tol > 0 && tol < 1))

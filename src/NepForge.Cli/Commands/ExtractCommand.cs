@@ -4,6 +4,7 @@ using System.Text.Json;
 using NepForge.Dft;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
+using NepForge.IO;
 
 namespace NepForge.Cli.Commands;
 
@@ -23,9 +24,10 @@ static class ExtractCommand
         var format = new Option<string?>("--format") { Description = "Read only OUTCARs (outcar) or only vasprun.xml (xml); default: OUTCAR when a folder has both", HelpName = "outcar|xml" };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON on stdout" };
         var strict = new Option<bool>("--strict") { Description = "Exit non-zero on any warning, unreadable file or dropped step" };
+        var skipBad = new Option<bool>("--skip-bad") { Description = "Skip (and report) steps with NaN or infinite values instead of stopping that file with an error" };
         var command = new Command("extract", "Extract every ionic step (energy, forces, virial) of VASP OUTCAR / vasprun.xml files, CP2K logs and QE pw.x outputs into one extxyz, dropping unconverged steps")
         {
-            paths, output, every, skipFirst, energy, keepUnconverged, mlFrames, configType, format, json, strict,
+            paths, output, every, skipFirst, energy, keepUnconverged, mlFrames, configType, format, json, strict, skipBad,
         };
         var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
@@ -60,6 +62,7 @@ static class ExtractCommand
                 SkipFirst = r.GetValue(skipFirst),
                 ConfigType = r.GetValue(configType),
                 Source = source,
+                SkipBad = r.GetValue(skipBad),
                 OnDiagnostic = d =>
                 {
                     progress.Clear();
@@ -88,32 +91,41 @@ static class ExtractCommand
                     }
                 }
             }
-            var labelled = vaspPaths.Count > 0 ? extractor.Extract([.. vaspPaths]).Concat(Others()) : Others();
-            long written = ExtXyzWriter.WriteFile(outPath, labelled, CommonOptions.XyzWrite(r, stress));
+            CommonOptions.RefuseInputAsOutput(outPath, all.Concat(all.Where(Directory.Exists).SelectMany(a => VaspExtractor.FindInputs(a, source))));
+            // The output is committed only when the command succeeds: an extract that exits 1 leaves no file behind.
+            using var file = AtomicFile.Create(outPath);
+            long written;
+            using (var writer = new ExtXyzWriter(file.Stream, CommonOptions.XyzWrite(r, stress), leaveOpen: true))
+            {
+                writer.WriteAll(vaspPaths.Count > 0 ? extractor.Extract([.. vaspPaths]).Concat(Others()) : Others());
+                writer.Flush();
+                written = writer.FramesWritten;
+            }
             progress.Clear();
             foreach (var o in otherSummaries)
                 cli.Note(string.Create(CultureInfo.InvariantCulture, $"{o.Path}: {o.Engine}, {o.Steps} step(s), {o.Kept} kept, {o.Unconverged} unconverged; {o.Reason}"));
             if (vaspPaths.Count == 0)
             {
-                cli.Note($"extract: {written} frame(s) from {others.Count} file(s) → {outPath}");
+                if (written > 0)
+                    file.Commit();
+                cli.Note($"extract: {written} frame(s) from {others.Count} file(s) → {(written > 0 ? outPath : "nothing written")}");
                 return written > 0 ? CliContext.Success : CliContext.Failure;
             }
             var files = extractor.Files;
-            if (r.GetValue(json))
-                WriteJson(cli.Out, files, written, outPath);
-            else
-                WriteTable(cli.Error, files, written, outPath);
-
             bool anyRead = files.Any(f => f.Error is null && f.Steps > 0);
-            if (files.Count == 0)
-            {
-                cli.Error.WriteLine("nepforge: error: no OUTCAR or vasprun.xml found");
-                return CliContext.Failure;
-            }
-            if (!anyRead)
-                return CliContext.Failure;
             bool problems = files.Any(f => f.Error is not null || f.Warnings.Count > 0 || f.Unconverged > 0 || f.Truncated);
-            return r.GetValue(strict) && problems ? CliContext.Failure : CliContext.Success;
+            bool failed = files.Count == 0 || !anyRead || (r.GetValue(strict) && problems);
+            if (!failed)
+                file.Commit();
+            string shown = failed && outPath != "-" ? "nothing written" : outPath;
+            if (r.GetValue(json))
+                WriteJson(cli.Out, files, written, shown);
+            else
+                WriteTable(cli.Error, files, written, shown);
+
+            if (files.Count == 0)
+                cli.Error.WriteLine("nepforge: error: no OUTCAR or vasprun.xml found");
+            return failed ? CliContext.Failure : CliContext.Success;
         }));
         return command;
     }
@@ -132,7 +144,7 @@ static class ExtractCommand
         foreach (var row in rows)
             o.WriteLine(Line(row));
         foreach (var f in files.Where(f => f.Error is not null))
-            o.WriteLine($"error: {f.Path}: {f.Error}");
+            o.WriteLine(f.Error!.StartsWith(f.Path + ":", StringComparison.Ordinal) ? $"error: {f.Error}" : $"error: {f.Path}: {f.Error}");
         o.WriteLine($"extract: {written} frame(s) from {files.Count} file(s) → {outPath}");
     }
 

@@ -61,6 +61,7 @@ public static class FilterCommand
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+            CommonOptions.RefuseInputAsOutput(outPath, inPath);
             string? rejPath = r.GetValue(rejected);
             var options = new FilterOptions
             {
@@ -89,7 +90,7 @@ public static class FilterCommand
                     throw new UsageException("--energy-zscore reads the input twice (statistics first, then the filter); it cannot read stdin");
                 stats = new CompositionEnergyStatistics();
                 // First pass: energies only; warnings are printed by the second pass.
-                var quiet = CommonOptions.ReadOptions(r, cli, skipBad) with { OnDiagnostic = null };
+                var quiet = CommonOptions.ReadOptions(r, cli, skipBad) with { OnDiagnostic = null, AllowNonFinite = true };
                 foreach (var f in StructureReader.Read(inPath, format, quiet))
                 {
                     if (FrameFilter.FindNonFinite(f) is null)
@@ -105,7 +106,7 @@ public static class FilterCommand
             var rejWriter = rejFile is null ? null : new ExtXyzWriter(rejFile.Stream, CommonOptions.XyzWrite(r, stress), leaveOpen: true);
             IEnumerable<Frame> Kept()
             {
-                foreach (var f in StructureReader.Read(inPath, format, CommonOptions.ReadOptions(r, cli, skipBad)))
+                foreach (var f in StructureReader.Read(inPath, format, CommonOptions.ReadOptions(r, cli, skipBad) with { AllowNonFinite = true }))
                 {
                     var reason = filter.Check(f);
                     tally.Add(reason);

@@ -109,8 +109,18 @@ static class InfoCommand
             return;
         }
         w.WriteStartArray(name);
-        w.WriteNumberValue(r.Min);
-        w.WriteNumberValue(r.Max);
+        Number(w, r.Min);
+        Number(w, r.Max);
         w.WriteEndArray();
+    }
+
+    // JSON has no infinity: a range that overflows (a cell of 1e200 Å has an infinite volume) is written as the
+    // strings "Infinity"/"-Infinity" instead of failing with the serializer's message.
+    static void Number(Utf8JsonWriter w, double v)
+    {
+        if (double.IsFinite(v))
+            w.WriteNumberValue(v);
+        else
+            w.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
     }
 }

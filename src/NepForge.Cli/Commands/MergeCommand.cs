@@ -24,8 +24,7 @@ static class MergeCommand
             var format = CommonOptions.ParseFormat(r.GetValue(from));
             var files = r.GetValue(inputs)!;
             string outPath = r.GetValue(output)!;
-            if (files.Any(f => f != "-" && File.Exists(outPath) && Path.GetFullPath(f) == Path.GetFullPath(outPath)))
-                throw new UsageException($"the output '{outPath}' is also an input; write to a new file");
+            CommonOptions.RefuseInputAsOutput(outPath, files);
             var counts = new long[files.Length];
             IEnumerable<Frame> All()
             {

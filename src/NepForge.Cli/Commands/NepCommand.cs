@@ -71,6 +71,8 @@ static class NepCommand
         {
             string inPath = r.GetValue(input)!;
             string? outPath = r.GetValue(output);
+            if (outPath is not null)
+                CommonOptions.RefuseInputAsOutput(outPath, inPath, r.GetValue(model)!);
             if (r.GetValue(worst) < 0)
                 throw new UsageException("--worst must be ≥ 0");
             var calculator = Calculator(r, model, threads);

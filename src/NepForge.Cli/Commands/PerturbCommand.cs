@@ -47,6 +47,7 @@ public static class PerturbCommand
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+            CommonOptions.RefuseInputAsOutput(outPath, inPath);
             int n = r.GetValue(count);
             if (n < 1)
                 throw new UsageException("--count must be ≥ 1");

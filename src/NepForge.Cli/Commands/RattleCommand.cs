@@ -45,6 +45,7 @@ public static class RattleCommand
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+            CommonOptions.RefuseInputAsOutput(outPath, inPath);
             int m = r.GetValue(count);
             long keep = r.GetValue(keepFirst);
             if (m < 1)

@@ -31,6 +31,7 @@ static class SampleCommand
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+            CommonOptions.RefuseInputAsOutput(outPath, inPath);
             long skip = r.GetValue(skipFirst);
             if (skip < 0)
                 throw new UsageException("--skip-first must be ≥ 0");

@@ -51,6 +51,7 @@ public static class SupercellCommand
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
+            CommonOptions.RefuseInputAsOutput(outPath, inPath);
             var sizes = r.GetValue(size);
             string? text = r.GetValue(matrix);
             if ((sizes is { Length: > 0 }) == (text is not null))

@@ -62,7 +62,7 @@ public static class TrajectoryCommand
             TrajectoryCleanResult result;
             using (var writer = new ExtXyzWriter(file.Stream, leaveOpen: true))
             {
-                result = TrajectoryHealth.Clean(StructureReader.Read(inPath, null, new StructureReadOptions { OnDiagnostic = cli.Warn }), options, (f, i) =>
+                result = TrajectoryHealth.Clean(StructureReader.Read(inPath, null, new StructureReadOptions { OnDiagnostic = cli.Warn, AllowNonFinite = true }), options, (f, i) =>
                 {
                     if (strip)
                         TrajectoryHealth.StripDumpLabels(f, inPath, i);

@@ -73,6 +73,7 @@ static class WorkflowCommands
                     ["status"] = record?.Status ?? "pending",
                     ["summary"] = record?.Summary,
                     ["error"] = record?.Error,
+                    ["warnings"] = record?.Warnings ?? [],
                     ["jobs"] = jobs.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value),
                 });
             }
@@ -90,6 +91,8 @@ static class WorkflowCommands
                 cli.Out.WriteLine($"{row["stage"],-19} {row["status"],-8} {row["summary"]}{jobText}");
                 if (row["error"] is string error)
                     cli.Out.WriteLine($"            error: {error}");
+                foreach (string warning in (List<string>)row["warnings"]!)
+                    cli.Out.WriteLine($"            warning: {warning}");
             }
             if (state.Stopped is { } stopped)
                 cli.Out.WriteLine($"stopped: {stopped}");

@@ -14,6 +14,12 @@ public sealed record StructureReadOptions
     /// <summary>Called for every warning and skipped frame.</summary>
     public Action<ParseDiagnostic>? OnDiagnostic { get; init; }
 
+    /// <summary>
+    /// Let extxyz frames with NaN or infinite values through (filter and validate, whose job is to report them);
+    /// every other reader refuses them.
+    /// </summary>
+    public bool AllowNonFinite { get; init; }
+
     /// <summary>Species for VASP 4 POSCARs without a species line.</summary>
     public IReadOnlyList<string>? PoscarSpecies { get; init; }
 }
@@ -28,7 +34,7 @@ public static class StructureReader
         var f = format ?? StructureFormats.DetectInput(path);
         return f switch
         {
-            StructureFormat.ExtXyz => ExtXyzReader.ReadFrames(path, new ExtXyzReadOptions { SkipBad = options.SkipBad, OnDiagnostic = options.OnDiagnostic }),
+            StructureFormat.ExtXyz => ExtXyzReader.ReadFrames(path, new ExtXyzReadOptions { SkipBad = options.SkipBad, OnDiagnostic = options.OnDiagnostic, AllowNonFinite = options.AllowNonFinite }),
             StructureFormat.Poscar => [PoscarReader.Read(path, new PoscarReadOptions { Species = options.PoscarSpecies })],
             StructureFormat.Outcar or StructureFormat.Vasprun => ReadVasp(path, f, options),
             StructureFormat.Xdatcar => XdatcarReader.ReadFrames(path, new XdatcarReadOptions { Species = options.PoscarSpecies, OnDiagnostic = options.OnDiagnostic }),
@@ -44,6 +50,7 @@ public static class StructureReader
             Source = format == StructureFormat.Outcar ? VaspSourceKind.Outcar : VaspSourceKind.Vasprun,
             OnDiagnostic = options.OnDiagnostic,
             ConfigTypeFromFolder = false,
+            SkipBad = options.SkipBad,
         });
         foreach (var frame in extractor.Extract([path]))
             yield return frame;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 using NepForge.Structures;
@@ -64,7 +65,9 @@ public static class StructureWriter
         string target = Path.GetFullPath(folder.TrimEnd('/', Path.DirectorySeparatorChar));
         string parent = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(parent);
-        string staging = Path.Combine(parent, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        // Staging folders of killed runs (their process is gone) are removed first.
+        IO.AtomicFile.SweepStale(parent, Path.GetFileName(target));
+        string staging = Path.Combine(parent, IO.AtomicFile.TemporaryName(Path.GetFileName(target)));
         Directory.CreateDirectory(staging);
         try
         {
@@ -82,6 +85,14 @@ public static class StructureWriter
             Directory.CreateDirectory(target);
             foreach (var name in names)
                 File.Move(Path.Combine(staging, name), Path.Combine(target, name), overwrite: true);
+            // POSCAR-k beyond this run's n are left from an earlier, longer run: the next read of the folder would take
+            // them as part of this set.
+            foreach (string stale in Directory.EnumerateFiles(target, "POSCAR-*"))
+            {
+                string suffix = Path.GetFileName(stale)["POSCAR-".Length..];
+                if (suffix.Length > 0 && suffix.All(char.IsAsciiDigit) && (suffix.Length > 9 || int.Parse(suffix, CultureInfo.InvariantCulture) > index))
+                    File.Delete(stale);
+            }
             return new(index, reordered, names.ConvertAll(n => Path.Combine(folder, n)));
         }
         finally

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 
 namespace NepForge.IO;
 
@@ -11,6 +10,13 @@ namespace NepForge.IO;
 public sealed class Utf8LineReader : IDisposable
 {
     const int DefaultBufferSize = 1 << 20;
+
+    /// <summary>
+    /// The longest line read (64 MiB): a longer one is an error, not a reason to hold the whole file in memory (a
+    /// 512 MB file without a newline took 1.6 GB). No text format NepForge reads comes near it.
+    /// </summary>
+    public const int MaxLineLength = 64 << 20;
+
     readonly Stream _stream;
     readonly bool _leaveOpen;
     byte[] _buffer;
@@ -34,9 +40,19 @@ public sealed class Utf8LineReader : IDisposable
             return Console.OpenStandardInput();
         Stream s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-            s = new GZipStream(s, CompressionMode.Decompress);
+            s = new GzipInputStream(s, path);
         return s;
     }
+
+    /// <summary>The file's name for error messages (a line too long, corrupt compressed data).</summary>
+    public string Name { get; init; } = "input";
+
+    // A UTF-8 byte order mark before the first line is dropped, as the StreamReader-based readers (POSCAR, nep.txt)
+    // always did: every reader now accepts it the same way.
+    static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>Whether the last line of the stream had no line end (a file cut while written ends that way).</summary>
+    public bool LastLineUnterminated { get; private set; }
 
     /// <summary>Number of the line last returned (1-based); 0 before the first.</summary>
     public long LineNumber { get; private set; }
@@ -62,6 +78,8 @@ public sealed class Utf8LineReader : IDisposable
                 LineNumber++;
                 if (!line.IsEmpty && line[^1] == '\r')
                     line = line[..^1];
+                if (LineNumber == 1 && line.StartsWith(Bom))
+                    line = line[Bom.Length..];
                 return true;
             }
             if (_eof)
@@ -72,12 +90,15 @@ public sealed class Utf8LineReader : IDisposable
                     return false;
                 }
                 // Last line without a newline.
+                LastLineUnterminated = true;
                 line = window;
                 _start = _end;
                 BytesConsumed += window.Length;
                 LineNumber++;
                 if (line[^1] == '\r')
                     line = line[..^1];
+                if (LineNumber == 1 && line.StartsWith(Bom))
+                    line = line[Bom.Length..];
                 return true;
             }
             Fill();
@@ -89,6 +110,11 @@ public sealed class Utf8LineReader : IDisposable
         int remaining = _end - _start;
         if (remaining == _buffer.Length)
         {
+            if (remaining >= MaxLineLength)
+            {
+                throw new ParseException(Name, LineNumber + 1, null,
+                    $"line {LineNumber + 1} is longer than {MaxLineLength >> 20} MiB without a line end: not a text file of this kind?");
+            }
             // One line longer than the buffer: grow.
             var bigger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
             Buffer.BlockCopy(_buffer, _start, bigger, 0, remaining);
@@ -101,7 +127,15 @@ public sealed class Utf8LineReader : IDisposable
         }
         _start = 0;
         _end = remaining;
-        int n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        int n;
+        try
+        {
+            n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        }
+        catch (CorruptInputException e)
+        {
+            throw new ParseException(Name, LineNumber + 1, null, e.Message.StartsWith(Name + ": ", StringComparison.Ordinal) ? e.Message[(Name.Length + 2)..] : e.Message, e);
+        }
         if (n == 0)
             _eof = true;
         _end += n;

@@ -12,6 +12,9 @@ namespace NepForge.Nep;
 /// </summary>
 public static class NepModelReader
 {
+    /// <summary>The largest cutoff GPUMD's nep allows (Å).</summary>
+    public const double MaxCutoff = 100;
+
     /// <summary>Reads a model file.</summary>
     public static NepModel Read(string path)
     {
@@ -99,6 +102,10 @@ public static class NepModelReader
             {
                 if (!(radialCutoffs[t] > 0) || !(angularCutoffs[t] > 0) || !double.IsFinite(radialCutoffs[t]) || !double.IsFinite(angularCutoffs[t]))
                     throw Error("expected positive, finite cutoffs");
+                // GPUMD's nep accepts cutoffs up to 100 Å; beyond that a model is not a NEP model, and the neighbour
+                // search would run for minutes (200 Å) or never end (1e6 Å).
+                if (radialCutoffs[t] > MaxCutoff || angularCutoffs[t] > MaxCutoff)
+                    throw Error($"cutoff {Math.Max(radialCutoffs[t], angularCutoffs[t]).ToString("G", System.Globalization.CultureInfo.InvariantCulture)} Å is above GPUMD's limit of {MaxCutoff} Å");
             }
             Int(c[^2], "MN_R", 0, int.MaxValue);
             Int(c[^1], "MN_A", 0, int.MaxValue);

@@ -192,7 +192,7 @@ public sealed class DatasetValidator
         var energyKinds = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long frames = 0, atoms = 0;
 
-        using var reader = new ExtXyzReader(stream, name, new ExtXyzReadOptions { SkipBad = true, OnDiagnostic = diagnostics.Add }, leaveOpen: true);
+        using var reader = new ExtXyzReader(stream, name, new ExtXyzReadOptions { SkipBad = true, OnDiagnostic = diagnostics.Add, AllowNonFinite = true }, leaveOpen: true);
         while (true)
         {
             bool more = reader.TryRead(out var frame);

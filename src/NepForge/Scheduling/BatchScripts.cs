@@ -49,8 +49,8 @@ public static class BatchScripts
             sb.Append(inv, $"#PBS -l select=1:ncpus={o.Ntasks * o.CpusPerTask}:mpiprocs={o.Ntasks}:ompthreads={o.OmpThreads ?? o.CpusPerTask}\n");
             if (o.Time is { } t)
                 sb.Append("#PBS -l walltime=").Append(Hms(t)).Append('\n');
-            sb.Append("#PBS -o ").Append(Path.Combine(dir, "pbs.out")).Append('\n');
-            sb.Append("#PBS -e ").Append(Path.Combine(dir, "pbs.err")).Append('\n');
+            sb.Append("#PBS -o ").Append(DirectivePath(Path.Combine(dir, "pbs.out"))).Append('\n');
+            sb.Append("#PBS -e ").Append(DirectivePath(Path.Combine(dir, "pbs.err"))).Append('\n');
         }
         else
         {
@@ -62,8 +62,8 @@ public static class BatchScripts
             sb.Append("#BSUB -R \"span[hosts=1]\"\n");
             if (o.Time is { } t)
                 sb.Append(inv, $"#BSUB -W {(int)Math.Ceiling(t.TotalMinutes) / 60}:{(int)Math.Ceiling(t.TotalMinutes) % 60:00}\n");
-            sb.Append("#BSUB -o ").Append(Path.Combine(dir, "lsf.out")).Append('\n');
-            sb.Append("#BSUB -e ").Append(Path.Combine(dir, "lsf.err")).Append('\n');
+            sb.Append("#BSUB -o ").Append(DirectivePath(Path.Combine(dir, "lsf.out"))).Append('\n');
+            sb.Append("#BSUB -e ").Append(DirectivePath(Path.Combine(dir, "lsf.err"))).Append('\n');
         }
         if (!string.IsNullOrWhiteSpace(o.Template))
             sb.Append(o.Template.ReplaceLineEndings("\n").TrimEnd('\n')).Append('\n');
@@ -85,5 +85,14 @@ public static class BatchScripts
     {
         long total = (long)Math.Ceiling(t.TotalSeconds);
         return string.Create(CultureInfo.InvariantCulture, $"{total / 3600:00}:{total / 60 % 60:00}:{total % 60:00}");
+    }
+
+    // qsub and bsub read a double-quoted directive value as one word: a folder with spaces (or shell characters) must
+    // not split or run anything. Quotes and line breaks cannot be carried at all.
+    static string DirectivePath(string path)
+    {
+        if (path.Any(c => c is '"' or '\n' or '\r' or '\0'))
+            throw new ArgumentException($"the job path '{path}' holds a double quote or a line break, which a batch directive cannot carry; use another folder");
+        return "\"" + path + "\"";
     }
 }

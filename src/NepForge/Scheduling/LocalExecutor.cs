@@ -72,14 +72,17 @@ public sealed class LocalExecutor : IJobExecutor
         var script = new StringBuilder("#!/bin/bash\n");
         script.Append("export OMP_NUM_THREADS=").Append(_options.Threads.ToString(CultureInfo.InvariantCulture)).Append('\n');
         script.Append(_options.Command.ReplaceLineEndings("\n").TrimEnd('\n')).Append('\n');
-        File.WriteAllText(Path.Combine(folder, ScriptName), script.ToString());
+        // Written under a temporary name and renamed: a symlink planted as job-local.sh is replaced, never followed
+        // (writing through it would overwrite its target, which the job then executes).
+        IO.AtomicFile.WriteAllText(Path.Combine(folder, ScriptName), script.ToString());
 
         // The wrapper records itself, runs the job (under `timeout` when limited) and writes the exit code.
         string limit = _options.Timeout is { } t
             ? string.Create(CultureInfo.InvariantCulture, $"timeout --kill-after=10 {Math.Max(1, Math.Ceiling(t.TotalSeconds))} ")
             : "";
         string wrapper =
-            $"echo \"$$ $(cut -d' ' -f22 /proc/$$/stat)\" > {PidFile}; " +
+            // Planted symlinks for the logs are removed first, so the redirections do not write through them.
+            $"rm -f stdout.log stderr.log {ExitCodeFile}.tmp; echo \"$$ $(cut -d' ' -f22 /proc/$$/stat)\" > {PidFile}; " +
             $"{limit}bash {ScriptName} > stdout.log 2> stderr.log < /dev/null; echo $? > {ExitCodeFile}.tmp && mv {ExitCodeFile}.tmp {ExitCodeFile}";
         var psi = new ProcessStartInfo("setsid") { WorkingDirectory = folder, UseShellExecute = false };
         psi.ArgumentList.Add("bash");

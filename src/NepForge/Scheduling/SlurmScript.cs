@@ -107,8 +107,8 @@ public static class SlurmScript
         Sbatch(sb, "--cpus-per-task=" + o.CpusPerTask.ToString(CultureInfo.InvariantCulture));
         if (o.Time is TimeSpan t)
             Sbatch(sb, "--time=" + FormatTime(t));
-        Sbatch(sb, "--output=" + output);
-        Sbatch(sb, "--error=" + error);
+        SbatchPath(sb, "--output", output);
+        SbatchPath(sb, "--error", error);
         if (!string.IsNullOrWhiteSpace(o.Template))
             sb.Append(o.Template.ReplaceLineEndings("\n").TrimEnd('\n')).Append('\n');
         return sb;
@@ -127,6 +127,20 @@ public static class SlurmScript
         }
         sb.Append(o.Command.ReplaceLineEndings("\n").TrimEnd('\n')).Append('\n');
         return sb.ToString();
+    }
+
+    // sbatch reads a double-quoted value on an #SBATCH line as one word: paths with spaces work that way. A path with a
+    // double quote or a line break cannot be written there at all.
+    static void SbatchPath(StringBuilder sb, string option, string path)
+    {
+        if (path.Any(c => c is '"' or '\n' or '\r' or '\0'))
+            throw new ArgumentException($"the job path '{path}' holds a double quote or a line break, which an #SBATCH line cannot carry; use another folder");
+        if (!path.Any(char.IsWhiteSpace))
+        {
+            Sbatch(sb, option + "=" + path);
+            return;
+        }
+        sb.Append("#SBATCH ").Append(option).Append("=\"").Append(path).Append("\"\n");
     }
 
     static void Sbatch(StringBuilder sb, string option)

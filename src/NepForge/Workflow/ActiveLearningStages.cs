@@ -162,7 +162,7 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
                 throw new InvalidOperationException($"{run.Path}: gpumd wrote no dump.xyz (run.in has dump_xyz)");
             string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"traj-{run.Structure:00}-{run.Condition.Temperature:0.##}K.xyz"));
             string configType = string.Create(CultureInfo.InvariantCulture, $"al_{GenerationFolder(g)}_{run.Condition.Temperature:0.##}K");
-            frames += (int)ExtXyzWriter.WriteFile(path, ExtXyzReader.ReadFrames(dump).Select(f =>
+            frames += (int)ExtXyzWriter.WriteFile(path, ExtXyzReader.ReadFrames(dump, DumpOptions).Select(f =>
             {
                 f.Info.ConfigType = configType;
                 return f;
@@ -171,6 +171,9 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         return $"{folders.Count} GPUMD run(s), {frames} frame(s)";
     }
 
+    // An exploding MD run writes NaN: the clean stage cuts the trajectory there instead of the reader stopping.
+    static readonly ExtXyzReadOptions DumpOptions = new() { AllowNonFinite = true };
+
     string Clean(int g, string dir)
     {
         var options = new TrajectoryHealthOptions { MinDistanceRatio = Al.CleanMinRatio, MaxForce = Al.CleanMaxForce };
@@ -178,7 +181,7 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         var report = new List<string>();
         foreach (string path in Trajectories(g))
         {
-            var frames = ExtXyzReader.ReadFrames(path).Select(f =>
+            var frames = ExtXyzReader.ReadFrames(path, DumpOptions).Select(f =>
             {
                 // The health check reads |F| from the model's forces of the dump.
                 if (f.GetArray("nep_forces")?.Reals is { } forces)

@@ -22,24 +22,81 @@ public sealed class WorkflowLock : IDisposable
         Directory.CreateDirectory(workDir);
         string path = Path.Combine(workDir, FileName);
         string me = Identity(Environment.ProcessId);
-        for (int attempt = 0; attempt < 2; attempt++)
+        for (int attempt = 0; attempt < 20; attempt++)
         {
-            try
-            {
-                using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-                using (var writer = new StreamWriter(stream))
-                    writer.Write(me);
+            if (TryCreate(path, me))
                 return new WorkflowLock(path);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                string holder = File.ReadAllText(path).Trim();
-                if (!IsStale(holder))
-                    throw new InvalidOperationException($"another nepforge drives this workflow ({path}: {holder}); wait for it, or delete the lock if that host is gone");
-                File.Delete(path);
-            }
+            string holder = ReadOrEmpty(path);
+            if (holder.Length == 0)
+                continue; // released (or being replaced) meanwhile: try again
+            if (!IsStale(holder))
+                throw new InvalidOperationException($"another nepforge drives this workflow ({path}: {holder}); wait for it, or delete the lock if that host is gone");
+            BreakStale(path, holder, me);
         }
         throw new InvalidOperationException($"could not take {path}");
+    }
+
+    // A stale lock is removed under a second, short-lived lock, and only while it still holds what was found stale: two
+    // drivers that both found it stale used to both delete-and-create, the second deleting the first's new lock, and
+    // both ran. Now the second sees the first's lock (or none) and deletes nothing.
+    static void BreakStale(string path, string staleHolder, string me)
+    {
+        string breaker = path + ".break";
+        if (!TryCreate(breaker, me))
+        {
+            string other = ReadOrEmpty(breaker);
+            if (other.Length > 0 && IsStale(other))
+                TryDelete(breaker); // left by a driver killed while breaking a lock
+            Thread.Sleep(Random.Shared.Next(5, 25));
+            return;
+        }
+        try
+        {
+            if (ReadOrEmpty(path) == staleHolder)
+                TryDelete(path);
+        }
+        finally
+        {
+            TryDelete(breaker);
+        }
+    }
+
+    static bool TryCreate(string path, string content)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            using var writer = new StreamWriter(stream);
+            writer.Write(content);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+    }
+
+    static string ReadOrEmpty(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (FileNotFoundException)
+        {
+            return "";
+        }
+    }
+
+    static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     static string Identity(int pid) =>

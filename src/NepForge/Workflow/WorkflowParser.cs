@@ -23,8 +23,11 @@ public static class WorkflowParser
     public static WorkflowSpec Parse(string text, string file)
     {
         var root = YamlNode.Parse(text, file);
-        root.AllowOnly("name", "workdir", "engine", "executor", "stages", "active_learning");
+        root.AllowOnly("name", "workdir", "engine", "executor", "stages", "active_learning", "allow_outside");
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        // What the workflow writes (workdir, collect.output) stays in the workflow's folder unless the user says so.
+        bool allowOutside = root.Get("allow_outside")?.Bool() ?? false;
+        string workDir = root.Get("workdir") is { } w ? Confined(w, baseDir, allowOutside, "the workflow file's folder") : baseDir;
 
         var engineNode = root.Required("engine");
         var engine = ParseEngine(engineNode, baseDir);
@@ -44,7 +47,7 @@ public static class WorkflowParser
         var spec = new WorkflowSpec
         {
             File = Path.GetFullPath(file),
-            WorkDir = root.Get("workdir") is { } w ? Resolve(baseDir, w.String()) : baseDir,
+            WorkDir = workDir,
             Engine = engine,
             Executor = executor,
             Aimd = stages.Get("aimd") is { } a ? ParseAimd(a, baseDir) : null,
@@ -52,7 +55,7 @@ public static class WorkflowParser
             Sample = stages.Get("sample") is { } s ? ParseSample(s) : null,
             Perturb = stages.Get("perturb") is { } p ? ParsePerturb(p) : null,
             Label = stages.Get("label") is { } l ? ParseLabel(l, baseDir) : null,
-            Collect = stages.Get("collect") is { } c ? ParseCollect(c) : new CollectSpec(),
+            Collect = stages.Get("collect") is { } c ? ParseCollect(c, workDir, allowOutside) : new CollectSpec(),
             StageSettings = settings,
             ActiveLearning = alNode is null ? null : ParseActiveLearning(alNode, baseDir),
         };
@@ -173,7 +176,10 @@ public static class WorkflowParser
             string p = Resolve(baseDir, i.String());
             return File.Exists(p) || Directory.Exists(p) ? p : throw i.Error($"no such file or folder: {p}");
         }).ToList() ?? [];
-        return new ExtractSpec { From = from, SkipFirst = n.Get("skip_first")?.Int() ?? 0 };
+        int skipFirst = n.Get("skip_first")?.Int() ?? 0;
+        if (skipFirst < 0)
+            throw n.Required("skip_first").Error("must be ≥ 0 (like --skip-first)");
+        return new ExtractSpec { From = from, SkipFirst = skipFirst };
     }
 
     static SampleSpec ParseSample(YamlNode n)
@@ -340,9 +346,11 @@ public static class WorkflowParser
         return spec;
     }
 
-    static CollectSpec ParseCollect(YamlNode n)
+    static CollectSpec ParseCollect(YamlNode n, string workDir, bool allowOutside)
     {
         n.AllowOnly("output", "energy_ref");
+        if (n.Get("output") is { } output)
+            Confined(output, workDir, allowOutside, "the work folder");
         Dictionary<string, double>? refs = null;
         if (n.Get("energy_ref") is { } e)
         {
@@ -368,5 +376,29 @@ public static class WorkflowParser
             }
         }
         return new CollectSpec { Output = n.Get("output")?.String() ?? "train.xyz", EnergyRef = refs };
+    }
+
+    // A path the workflow writes to: inside root (the folder itself counts), or anywhere with allow_outside: true.
+    static string Confined(YamlNode node, string root, bool allowOutside, string rootName)
+    {
+        string given = node.String();
+        string full;
+        try
+        {
+            if (given.Length == 0 || given.Contains('\0', StringComparison.Ordinal))
+                throw new ArgumentException("empty or holds a NUL character");
+            full = Path.GetFullPath(Path.Combine(root, given));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw node.Error($"'{given}' is not a usable path ({e.Message.Split(" (Parameter", 2)[0]})");
+        }
+        string prefix = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
+        if (!allowOutside && full != root && !full.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw node.Error($"'{given}' is outside {rootName} ({root}): a workflow writes only there unless the file says " +
+                "allow_outside: true at its top level");
+        }
+        return full;
     }
 }

@@ -24,6 +24,8 @@ public sealed class WorkflowRunner
 
     readonly WorkflowSpec _spec;
     readonly Action<string> _log;
+    StageRecord? _current;
+    string? _currentName;
 
     /// <param name="spec">The validated workflow.</param>
     /// <param name="log">Progress lines.</param>
@@ -31,6 +33,17 @@ public sealed class WorkflowRunner
     {
         _spec = spec;
         _log = log ?? (_ => { });
+    }
+
+    /// <summary>
+    /// A warning of the running stage (a truncated input, a skipped step): printed and kept in the journal, where
+    /// <c>status</c> shows it.
+    /// </summary>
+    public void Warn(string message)
+    {
+        _log($"{_currentName ?? "workflow"}: warning: {message}");
+        if (_current is { } record)
+            (record.Warnings ??= []).Add(message);
     }
 
     /// <summary>The folder of a stage.</summary>
@@ -102,6 +115,8 @@ public sealed class WorkflowRunner
         state.Stopped = null;
         state.Save(_spec.WorkDir);
         Directory.CreateDirectory(def.Folder);
+        _current = record;
+        _currentName = name;
         try
         {
             record.Summary = def.Run(def.Folder);
@@ -113,11 +128,16 @@ public sealed class WorkflowRunner
             state.Save(_spec.WorkDir);
             throw;
         }
+        finally
+        {
+            _current = null;
+            _currentName = null;
+        }
         record.Status = "done";
         record.Error = null;
         record.Finished = DateTimeOffset.UtcNow;
         state.Save(_spec.WorkDir);
-        _log($"{name}: done ({record.Summary})");
+        _log($"{name}: done ({record.Summary}){(record.Warnings is { Count: > 0 } w ? $", {w.Count} warning(s)" : "")}");
         return Continue(state, def);
     }
 

@@ -93,6 +93,7 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     string Extract(string dir)
     {
         var frames = new List<Frame>();
+        int truncated = 0;
         if (spec.Aimd is not null)
         {
             // Per run, drop the first steps (equilibration).
@@ -102,13 +103,25 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         foreach (string source in spec.Extract.From)
         {
             bool vasp = Directory.Exists(source) || Path.GetFileName(source).Contains("OUTCAR", StringComparison.Ordinal) || source.EndsWith(".xml", StringComparison.Ordinal);
-            var read = vasp
-                ? new VaspExtractor(new VaspExtractOptions { SkipFirst = spec.Extract.SkipFirst }).Extract([source])
-                : WorkflowRunner.Read(source).Skip(spec.Extract.SkipFirst);
-            frames.AddRange(read);
+            if (!vasp)
+            {
+                frames.AddRange(WorkflowRunner.Read(source).Skip(spec.Extract.SkipFirst));
+                continue;
+            }
+            // The same extractor and the same report as the extract verb: a file it cannot read stops the stage
+            // (nepforge extract exits 1 on it), truncations and other warnings are printed and journaled.
+            var extractor = new VaspExtractor(new VaspExtractOptions { SkipFirst = spec.Extract.SkipFirst, OnDiagnostic = d => runner.Warn(d.ToString()) });
+            frames.AddRange(extractor.Extract([source]));
+            if (extractor.Files.Count == 0)
+                throw new FileNotFoundException($"stages.extract.from: no OUTCAR or vasprun.xml found under {source}");
+            if (extractor.Files.FirstOrDefault(f => f.Error is not null) is { } bad)
+                throw new InvalidDataException(bad.Error);
+            if (extractor.Files.FirstOrDefault(f => f.Steps == 0) is { } empty)
+                throw new InvalidDataException($"{empty.Path}: no ionic step found");
+            truncated += extractor.Files.Count(f => f.Truncated);
         }
         long n = ExtXyzWriter.WriteFile(Path.Combine(dir, "frames.xyz"), frames);
-        return $"{n} frame(s)";
+        return truncated > 0 ? $"{n} frame(s); {truncated} truncated file(s)" : $"{n} frame(s)";
     }
 
     string Sample(string dir)

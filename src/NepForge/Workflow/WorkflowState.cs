@@ -24,6 +24,9 @@ public sealed class StageRecord
 
     /// <summary>The last error, if it failed.</summary>
     public string? Error { get; set; }
+
+    /// <summary>What the readers warned about (truncated inputs, skipped steps), as the verbs print it.</summary>
+    public List<string>? Warnings { get; set; }
 }
 
 /// <summary>
@@ -47,8 +50,23 @@ public sealed class WorkflowState
         string path = Path.Combine(workDir, FileName);
         if (!File.Exists(path))
             return new WorkflowState();
-        return JsonSerializer.Deserialize(File.ReadAllText(path), WorkflowStateJson.Default.WorkflowState)
-            ?? throw new InvalidDataException($"{path}: empty journal");
+        const string Advice = "restore it, or delete it to redo every stage (finished DFT jobs are kept in their folders)";
+        WorkflowState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize(File.ReadAllText(path), WorkflowStateJson.Default.WorkflowState);
+        }
+        catch (JsonException e)
+        {
+            // One line with the place, not the serializer's internals.
+            string why = e.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
+            throw new InvalidDataException($"{path}:{(e.LineNumber ?? 0) + 1}: the workflow journal is damaged ({why}); {Advice}");
+        }
+        if (state is null)
+            throw new InvalidDataException($"{path}:1: the workflow journal is empty (null); {Advice}");
+        if (state.Stages is null || state.Stages.Any(kv => kv.Value is null))
+            throw new InvalidDataException($"{path}:1: the workflow journal has no stage records; {Advice}");
+        return state;
     }
 
     /// <summary>Writes the journal atomically.</summary>

@@ -166,7 +166,8 @@ public class FilterTests
 
         // NaN written by the extxyz writer reads back as NaN and is caught.
         var text = ExtXyzWriter.WriteString([f]);
-        Assert.Equal("non_finite", filter.Check(ExtXyzReader.ReadString(text)[0])!.Code);
+        Assert.Equal("non_finite", filter.Check(ExtXyzReader.ReadString(text, "nan.xyz", new ExtXyzReadOptions { AllowNonFinite = true })[0])!.Code);
+        Assert.Throws<NepForge.IO.ParseException>(() => ExtXyzReader.ReadString(text));
     }
 
     [Fact]

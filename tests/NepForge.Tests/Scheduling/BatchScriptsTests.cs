@@ -21,7 +21,7 @@ public class BatchScriptsTests
         string s = BatchScripts.Render(BatchSystem.Pbs, "/scratch/jobs/000007", Options);
         Assert.Equal(
             "#!/bin/bash\n#PBS -N nf-000007\n#PBS -q short\n#PBS -l select=1:ncpus=8:mpiprocs=2:ompthreads=1\n#PBS -l walltime=01:30:00\n" +
-            "#PBS -o /scratch/jobs/000007/pbs.out\n#PBS -e /scratch/jobs/000007/pbs.err\nmodule load cp2k/2023.1\n" +
+            "#PBS -o \"/scratch/jobs/000007/pbs.out\"\n#PBS -e \"/scratch/jobs/000007/pbs.err\"\nmodule load cp2k/2023.1\n" +
             "cd '/scratch/jobs/000007' || exit 1\nexport OMP_NUM_THREADS=1\ncp2k.psmp -i in.inp -o out.log\n", s);
         Assert.Equal("qsub '/scratch/jobs/000007/job.pbs'", BatchScripts.SubmitCommandLine(BatchSystem.Pbs, "/scratch/jobs/000007/job.pbs"));
     }

@@ -76,7 +76,7 @@ public static class Cp2kRunner
     /// clear error otherwise); on a cluster the compute nodes have their own PATH (modules), so it stays a name.
     /// </summary>
     public static string JobCommand(bool local) =>
-        $"{(local ? Resolve() : "cp2k.psmp")} -i {DefaultInputName} -o {DefaultLogName}";
+        $"{(local ? Scheduling.SlurmScript.ShellQuote(Resolve()) : "cp2k.psmp")} -i {DefaultInputName} -o {DefaultLogName}";
 
     /// <summary>
     /// Runs CP2K on <c>directory/InputName</c>, writing <c>directory/LogName</c>. A timeout kills the process tree and

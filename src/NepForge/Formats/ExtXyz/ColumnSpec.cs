@@ -38,9 +38,9 @@ public readonly record struct ColumnSpec(string Name, ColumnType Type, int Width
                 error = $"Properties column '{name}' has type '{t}'; expected R, I, S or L";
                 return null;
             }
-            if (!int.TryParse(w, out int width) || width < 1)
+            if (!int.TryParse(w, out int width) || width < 1 || width > MaxWidth)
             {
-                error = $"Properties column '{name}' has count '{w}'; expected a positive integer";
+                error = $"Properties column '{name}' has count '{w}'; expected a positive integer up to {MaxWidth}";
                 return null;
             }
             specs[i] = new(name, type.Value, width);
@@ -48,6 +48,9 @@ public readonly record struct ColumnSpec(string Name, ColumnType Type, int Width
         error = null;
         return specs;
     }
+
+    /// <summary>The widest column read (a flipped digit must not make the reader allocate gigabytes per atom).</summary>
+    public const int MaxWidth = 1000;
 
     /// <summary>Type letter R, I, S or L.</summary>
     public char TypeLetter => Type switch

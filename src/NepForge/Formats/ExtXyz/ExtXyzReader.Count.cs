@@ -11,7 +11,7 @@ public sealed partial class ExtXyzReader
     /// </summary>
     public static long CountFrames(string path)
     {
-        using var lines = new Utf8LineReader(Utf8LineReader.OpenRead(path));
+        using var lines = new Utf8LineReader(Utf8LineReader.OpenRead(path)) { Name = path };
         long frames = 0;
         while (lines.TryReadLine(out var line))
         {

@@ -58,6 +58,31 @@ public sealed partial class ExtXyzReader
             return arrays;
         }
 
+        public void ResizeArrays(object[] arrays, int n)
+        {
+            for (int i = 0; i < Columns.Length; i++)
+            {
+                var c = Columns[i];
+                if (c.Role != ColumnRole.Other)
+                    continue;
+                int len = n * c.Width;
+                arrays[i] = arrays[i] switch
+                {
+                    double[] d => Resized(d, len),
+                    long[] l => Resized(l, len),
+                    bool[] b => Resized(b, len),
+                    string[] s => Resized(s, len),
+                    var other => other,
+                };
+            }
+        }
+
+        static T[] Resized<T>(T[] array, int length)
+        {
+            Array.Resize(ref array, length);
+            return array;
+        }
+
         public Frame Build(ExtXyzReader reader, Element[] elements, double[] positions, double[]? forces, object[] extra,
             long frameNo, long headerLine)
         {
@@ -142,7 +167,8 @@ public sealed partial class ExtXyzReader
             }
             Info.SourceFile ??= reader._file;
             Info.SourceIndex ??= frameNo - 1;
-            _ = headerLine;
+            if (!reader._options.AllowNonFinite && FrameChecks.NonFinite(frame, out int atom) is { } nonFinite)
+                throw new ParseException(reader._file, atom >= 0 ? headerLine + 2 + atom : CommentLine, frameNo, nonFinite);
             return frame;
         }
     }

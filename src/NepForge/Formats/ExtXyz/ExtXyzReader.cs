@@ -29,10 +29,13 @@ public sealed partial class ExtXyzReader : IDisposable
     int _lastSymbolLength = -1;
     Element? _lastElement;
 
+    /// <summary>The most atoms one frame may declare (100 million: 2.4 GB of positions alone).</summary>
+    public const long MaxAtoms = 100_000_000;
+
     /// <summary>Reads frames from a stream; <paramref name="fileName"/> is used in messages and provenance.</summary>
     public ExtXyzReader(Stream stream, string fileName, ExtXyzReadOptions? options = null, bool leaveOpen = false)
     {
-        _lines = new Utf8LineReader(stream, leaveOpen);
+        _lines = new Utf8LineReader(stream, leaveOpen) { Name = fileName };
         _file = fileName;
         _options = options ?? ExtXyzReadOptions.Default;
     }
@@ -113,9 +116,15 @@ public sealed partial class ExtXyzReader : IDisposable
         else
         {
             if (!_lines.TryReadLine(out var line))
+            {
+                WarnIfCut();
                 return null;
+            }
             if (IsBlank(line) && !SkipBlankLines())
+            {
+                WarnIfCut();
                 return null;
+            }
             if (_pendingCount is { } afterBlank)
             {
                 count = afterBlank;
@@ -130,6 +139,11 @@ public sealed partial class ExtXyzReader : IDisposable
         }
         _frameNumber++;
         long frameNo = _frameNumber;
+        if (count > MaxAtoms)
+        {
+            throw new ParseException(_file, headerLine, frameNo,
+                $"the atom count {count} is more than one frame can hold ({MaxAtoms:N0} atoms): not an atom count?");
+        }
 
         if (!_lines.TryReadLine(out var commentBytes))
         {
@@ -137,13 +151,24 @@ public sealed partial class ExtXyzReader : IDisposable
             return null;
         }
         var header = ParseComment(commentBytes, frameNo);
-        int n = checked((int)count);
-        var elements = new Element[n];
-        var positions = new double[3 * n];
-        double[]? forces = header.ForceColumn >= 0 ? new double[3 * n] : null;
-        var extra = header.AllocateArrays(n);
+        int n = (int)count;
+        // Arrays grow with the atom lines actually read: a header of 1e8 in a 100 KB file allocates nothing big.
+        int capacity = Math.Min(n, 4096);
+        var elements = new Element[capacity];
+        var positions = new double[3 * capacity];
+        double[]? forces = header.ForceColumn >= 0 ? new double[3 * capacity] : null;
+        var extra = header.AllocateArrays(capacity);
         for (int i = 0; i < n; i++)
         {
+            if (i == capacity)
+            {
+                capacity = (int)Math.Min(2L * capacity, n);
+                Array.Resize(ref elements, capacity);
+                Array.Resize(ref positions, 3 * capacity);
+                if (forces is not null)
+                    Array.Resize(ref forces, 3 * capacity);
+                header.ResizeArrays(extra, capacity);
+            }
             if (!_lines.TryReadLine(out var atom))
             {
                 Truncated(frameNo, $"file ends inside frame {frameNo}: {n} atoms declared at line {headerLine}, {i} atom lines found");
@@ -208,6 +233,18 @@ public sealed partial class ExtXyzReader : IDisposable
             }
         }
     }
+
+    // A file cut while written can end inside a number (…-0.4283 of -0.42831313E-02), which still parses: a last
+    // line without a line end is reported, once.
+    void WarnIfCut()
+    {
+        if (!_lines.LastLineUnterminated || _warnedCut || FramesRead == 0)
+            return;
+        _warnedCut = true;
+        Report(_lines.LineNumber, _frameNumber, "the file ends without a line end: its last line may be cut (truncated file?)");
+    }
+
+    bool _warnedCut;
 
     void Truncated(long frameNo, string message)
     {

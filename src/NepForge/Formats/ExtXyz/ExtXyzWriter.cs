@@ -83,6 +83,10 @@ public sealed class ExtXyzWriter : IDisposable
             return;
         }
         using var batches = new BlockingCollection<List<Frame>>(boundedCapacity: 2);
+        // Cancelled when writing fails: the producer may be blocked on the full queue and must give up, or the
+        // wait for it below would never return (a full disk hung the command).
+        using var stop = new CancellationTokenSource();
+        var token = stop.Token;
         // The producer gets its own thread: on a 2-core machine the thread pool would otherwise be starved by it and
         // the parallel formatting would wait for thread injection.
         var producer = Task.Factory.StartNew(() =>
@@ -93,17 +97,22 @@ public sealed class ExtXyzWriter : IDisposable
                 long atoms = 0;
                 foreach (var f in frames)
                 {
+                    token.ThrowIfCancellationRequested();
                     batch.Add(f);
                     atoms += f.AtomCount;
                     if (atoms >= BatchAtoms || batch.Count >= 4096)
                     {
-                        batches.Add(batch);
+                        batches.Add(batch, token);
                         batch = [];
                         atoms = 0;
                     }
                 }
                 if (batch.Count > 0)
-                    batches.Add(batch);
+                    batches.Add(batch, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // The writer failed; its exception is the one reported.
             }
             finally
             {
@@ -118,11 +127,23 @@ public sealed class ExtXyzWriter : IDisposable
             foreach (var batch in batches.GetConsumingEnumerable())
                 WriteBatch(batch, formatters);
         }
-        finally
+        catch
         {
-            // Surface the reader's exception (bad input) rather than a cancelled enumeration.
-            producer.GetAwaiter().GetResult();
+            // Unblock the producer, let it finish (it stops at its next frame or queue slot), then report the write
+            // error rather than anything the reader says afterwards.
+            stop.Cancel();
+            try
+            {
+                producer.GetAwaiter().GetResult();
+            }
+            catch (Exception)
+            {
+                // The write error wins.
+            }
+            throw;
         }
+        // Surface the reader's exception (bad input) rather than a cancelled enumeration.
+        producer.GetAwaiter().GetResult();
     }
 
     const long BatchAtoms = 65536;

@@ -72,7 +72,7 @@ public sealed class NumericTable
     /// </summary>
     public static NumericTable Read(Stream stream, string fileName)
     {
-        using var lines = new Utf8LineReader(stream, leaveOpen: true);
+        using var lines = new Utf8LineReader(stream, leaveOpen: true) { Name = fileName };
         var comments = new List<string>();
         var warnings = new List<ParseDiagnostic>();
         var values = new double[1024];

@@ -24,7 +24,7 @@ public static class OszicarReader
     public static OszicarRun Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var reader = new Utf8LineReader(Utf8LineReader.OpenRead(path));
+        using var reader = new Utf8LineReader(Utf8LineReader.OpenRead(path)) { Name = path };
         return Parse(reader, path);
     }
 
@@ -33,7 +33,7 @@ public static class OszicarReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(fileName);
-        using var reader = new Utf8LineReader(stream, leaveOpen: true);
+        using var reader = new Utf8LineReader(stream, leaveOpen: true) { Name = fileName };
         return Parse(reader, fileName);
     }
 

@@ -46,7 +46,7 @@ public sealed partial class OutcarReader : IDisposable
     /// <summary>Reads an OUTCAR from a stream; <paramref name="fileName"/> appears in messages and provenance.</summary>
     public OutcarReader(Stream stream, string fileName, OutcarReadOptions? options = null, bool leaveOpen = false)
     {
-        _lines = new Utf8LineReader(stream, leaveOpen);
+        _lines = new Utf8LineReader(stream, leaveOpen) { Name = fileName };
         _file = fileName;
         _options = options ?? OutcarReadOptions.Default;
     }
@@ -395,6 +395,7 @@ public sealed partial class OutcarReader : IDisposable
         return new VaspStep
         {
             Frame = frame,
+            Line = line,
             IonicStep = _ionic,
             FreeEnergy = toten,
             EnergyWithoutEntropy = noEntropy,
@@ -433,6 +434,7 @@ public sealed partial class OutcarReader : IDisposable
         return new VaspStep
         {
             Frame = frame,
+            Line = line,
             IonicStep = _mlSteps,
             FreeEnergy = toten,
             EnergyWithoutEntropy = noEntropy,
@@ -478,6 +480,15 @@ public sealed partial class OutcarReader : IDisposable
         frame.Info.EnergyKind = VaspEnergyKinds.Name(_options.Energy);
         if (Run.Version is { } version)
             frame.Info.SetExtra("vasp_version", version);
+        // NaN or an overflowed number printed by VASP is never a label: an error naming the step, or skipped and reported.
+        if (FrameChecks.NonFinite(frame) is { } nonFinite)
+        {
+            if (!_options.SkipBad)
+                throw new ParseException(_file, line, null, $"ionic step {step}: {nonFinite}");
+            StepsSkipped++;
+            Warn(line, $"ionic step {step} skipped: {nonFinite}");
+            return null;
+        }
         return frame;
     }
 

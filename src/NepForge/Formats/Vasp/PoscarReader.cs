@@ -31,8 +31,9 @@ public static class PoscarReader
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= PoscarReadOptions.Default;
         List<string> lines;
+        bool endsWithNewline;
         using (var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
-            lines = ReadLines(reader);
+            lines = ReadLines(reader, out endsWithNewline);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         Func<string?>? potcar = null;
         if (options.UsePotcar && folder is not null)
@@ -40,7 +41,7 @@ public static class PoscarReader
             string candidate = Path.Combine(folder, "POTCAR");
             potcar = () => File.Exists(candidate) ? candidate : null;
         }
-        return Parse(lines, path, options, potcar);
+        return Parse(lines, path, options, potcar, endsWithNewline);
     }
 
     /// <summary>
@@ -51,7 +52,8 @@ public static class PoscarReader
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(fileName);
-        return Parse(ReadLines(reader), fileName, options ?? PoscarReadOptions.Default, potcar: null);
+        var lines = ReadLines(reader, out bool endsWithNewline);
+        return Parse(lines, fileName, options ?? PoscarReadOptions.Default, potcar: null, endsWithNewline);
     }
 
     /// <summary>
@@ -83,16 +85,47 @@ public static class PoscarReader
          name.StartsWith("CONTCAR", StringComparison.OrdinalIgnoreCase) ||
          name.EndsWith(".vasp", StringComparison.OrdinalIgnoreCase));
 
-    static List<string> ReadLines(TextReader reader)
+    static List<string> ReadLines(TextReader reader, out bool endsWithNewline)
     {
+        string text = reader.ReadToEnd();
+        endsWithNewline = text.Length == 0 || text[^1] == '\n';
         var lines = new List<string>();
-        while (reader.ReadLine() is { } line)
+        using var lines2 = new StringReader(text);
+        while (lines2.ReadLine() is { } line)
             lines.Add(line);
         return lines;
     }
 
-    /// <summary>Parses a number as VASP writes it (also Fortran 'D' exponents and ".428").</summary>
-    internal static bool TryParseNumber(ReadOnlySpan<char> s, out double value)
+    // A killed run cuts a CONTCAR anywhere, also inside its last number (-0.42831313E-02 → -0.42831313), which
+    // still parses. VASP writes fixed-width rows and ends every line: a last line with no line end that is shorter
+    // than the equal-width rows before it was cut.
+    static void CheckLastLine(List<string> lines, string file)
+    {
+        if (lines.Count < 2)
+            return;
+        var tokens = Tokenize(lines[^1]);
+        var previous = Tokenize(lines[^2]);
+        if (tokens.Length < 3 || previous.Length != tokens.Length || !tokens.Concat(previous).All(t => TryParseNumber(t, out _)))
+            return;
+        // Fixed width: every number but the last as wide as the one above it, and the last one narrower.
+        bool cut = tokens[^1].Length < previous[^1].Length;
+        for (int i = 0; cut && i < tokens.Length - 1; i++)
+            cut = tokens[i].Length == previous[i].Length;
+        if (cut)
+        {
+            throw new ParseException(file, lines.Count, null,
+                $"the file ends inside line {lines.Count} with no line end, and its last number is narrower than the fixed-width one above it: " +
+                "its last number looks cut (truncated file?)");
+        }
+    }
+
+    /// <summary>
+    /// Parses a finite number as VASP writes it (also Fortran 'D' exponents and ".428"); NaN, Infinity and numbers
+    /// beyond the double range (1e400) are refused.
+    /// </summary>
+    internal static bool TryParseNumber(ReadOnlySpan<char> s, out double value) => TryParseAny(s, out value) && double.IsFinite(value);
+
+    static bool TryParseAny(ReadOnlySpan<char> s, out double value)
     {
         if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
             return true;
@@ -119,8 +152,10 @@ public static class PoscarReader
 
     static bool IsInteger(string s) => int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 
-    static Frame Parse(List<string> lines, string file, PoscarReadOptions options, Func<string?>? potcar)
+    static Frame Parse(List<string> lines, string file, PoscarReadOptions options, Func<string?>? potcar, bool endsWithNewline = true)
     {
+        if (!endsWithNewline)
+            CheckLastLine(lines, file);
         var src = new Source(lines, file);
         if (lines.Count == 0)
             throw src.Error(1, "empty file: expected a POSCAR title line");
@@ -188,6 +223,13 @@ public static class PoscarReader
             }
             if (trailing is not null && next < tokens.Length)
                 trailing[i] = tokens[next];
+        }
+        // A velocity block follows a blank line; a coordinate line right after the last one means the counts are
+        // short of the atoms (counts "2 2" for 8 atoms read 4 and made the rest velocities).
+        if (!src.AtEnd && Tokenize(src.Peek()!) is { Length: >= 3 } more && more.Take(3).All(t => TryParseNumber(t, out _)))
+        {
+            throw src.Error(src.Line + 1, $"line {src.Line + 1} holds a coordinate line beyond the {n} atom(s) that the counts " +
+                $"({string.Join(' ', counts)}, line {countsLine}) add up to: the counts and the coordinates disagree");
         }
 
         var elementsByGroup = symbols ?? ResolveVasp4Species(src, options, potcar, counts, countsLine, title, trailing!, firstCoordinateLine);
@@ -314,6 +356,9 @@ public static class PoscarReader
             throw src.Error(src.Line, "the atom counts add up to 0");
         if (total > int.MaxValue / 3)
             throw src.Error(src.Line, $"the atom counts add up to {total}, too many");
+        // Each atom needs a coordinate line: more atoms than lines left is a wrong count, found before allocating.
+        if (total > src.LineCount - src.Line)
+            throw src.Error(src.Line, $"the atom counts add up to {total} but only {src.LineCount - src.Line} line(s) follow them");
         return (symbols, [.. counts], src.Line);
     }
 
@@ -540,6 +585,9 @@ public static class PoscarReader
 
         /// <summary>1-based number of the line last returned by <see cref="Next"/>.</summary>
         public int Line => _next;
+
+        /// <summary>Lines in the file.</summary>
+        public int LineCount => lines.Count;
 
         public bool AtEnd => _next >= lines.Count;
 

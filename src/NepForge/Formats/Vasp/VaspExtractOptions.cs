@@ -39,6 +39,12 @@ public sealed record VaspExtractOptions
     /// <summary>When <see cref="ConfigType"/> is null, take the folder's name as config_type (else leave it unset).</summary>
     public bool ConfigTypeFromFolder { get; init; } = true;
 
+    /// <summary>
+    /// Skip (and report) steps with a non-finite position, cell, energy, force or virial instead of stopping the file
+    /// there with an error.
+    /// </summary>
+    public bool SkipBad { get; init; }
+
     /// <summary>Force OUTCAR or vasprun.xml.</summary>
     public VaspSourceKind Source { get; init; }
 

@@ -80,8 +80,8 @@ public sealed class VaspExtractor(VaspExtractOptions options)
         try
         {
             source = xml
-                ? VaspStepSources.Vasprun(file, options.Energy, options.IncludeMachineLearned, Warn)
-                : VaspStepSources.Outcar(file, options.Energy, options.IncludeMachineLearned, Warn);
+                ? VaspStepSources.Vasprun(file, options.Energy, options.IncludeMachineLearned, Warn, options.SkipBad)
+                : VaspStepSources.Outcar(file, options.Energy, options.IncludeMachineLearned, Warn, options.SkipBad);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ParseException)
         {

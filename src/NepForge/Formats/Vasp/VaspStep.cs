@@ -17,6 +17,9 @@ public sealed class VaspStep
     /// </summary>
     public required Frame Frame { get; init; }
 
+    /// <summary>The line where the reader finished this step (for messages), 0 when unknown.</summary>
+    public long Line { get; init; }
+
     /// <summary>VASP's ionic step number, 1-based.</summary>
     public required int IonicStep { get; init; }
 

@@ -6,8 +6,8 @@ namespace NepForge.Formats.Vasp;
 public static partial class VaspStepSources
 {
     /// <summary>A vasprun.xml.</summary>
-    public static IVaspStepSource Vasprun(string path, VaspEnergyKind energy, bool includeMl, Action<ParseDiagnostic>? warn) =>
-        new VasprunSource(VasprunReader.Open(path, new VasprunReadOptions { Energy = energy, IncludeMachineLearned = includeMl, OnDiagnostic = warn }));
+    public static IVaspStepSource Vasprun(string path, VaspEnergyKind energy, bool includeMl, Action<ParseDiagnostic>? warn, bool skipBad = false) =>
+        new VasprunSource(VasprunReader.Open(path, new VasprunReadOptions { Energy = energy, IncludeMachineLearned = includeMl, OnDiagnostic = warn, SkipBad = skipBad }));
 
     sealed class VasprunSource(VasprunReader reader) : IVaspStepSource
     {

@@ -26,8 +26,8 @@ public interface IVaspStepSource : IDisposable
 public static partial class VaspStepSources
 {
     /// <summary>An OUTCAR.</summary>
-    public static IVaspStepSource Outcar(string path, VaspEnergyKind energy, bool includeMl, Action<ParseDiagnostic>? warn) =>
-        new OutcarSource(OutcarReader.Open(path, new OutcarReadOptions { Energy = energy, IncludeMachineLearned = includeMl, OnDiagnostic = warn }));
+    public static IVaspStepSource Outcar(string path, VaspEnergyKind energy, bool includeMl, Action<ParseDiagnostic>? warn, bool skipBad = false) =>
+        new OutcarSource(OutcarReader.Open(path, new OutcarReadOptions { Energy = energy, IncludeMachineLearned = includeMl, OnDiagnostic = warn, SkipBad = skipBad }));
 
     sealed class OutcarSource(OutcarReader reader) : IVaspStepSource
     {

@@ -21,4 +21,10 @@ public sealed record VasprunReadOptions
 
     /// <summary>Called for every warning as it happens.</summary>
     public Action<ParseDiagnostic>? OnDiagnostic { get; init; }
+
+    /// <summary>
+    /// Skip (with a warning) steps with a non-finite position, cell, energy, force or virial; by default such a step is
+    /// an error naming its line.
+    /// </summary>
+    public bool SkipBad { get; init; }
 }

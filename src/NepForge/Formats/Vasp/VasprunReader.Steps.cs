@@ -91,6 +91,7 @@ public sealed partial class VasprunReader
         return new VaspStep
         {
             Frame = frame,
+            Line = Line,
             IonicStep = ionic,
             FreeEnergy = freeEnergy,
             EnergyWithoutEntropy = woEntropy,
@@ -153,6 +154,7 @@ public sealed partial class VasprunReader
         return new VaspStep
         {
             Frame = frame,
+            Line = Line,
             IonicStep = ml.Ionic,
             FreeEnergy = free,
             EnergyWithoutEntropy = noEntropy,
@@ -223,6 +225,15 @@ public sealed partial class VasprunReader
         frame.Info.EnergyKind = VaspEnergyKinds.Name(_options.Energy);
         if (Run.Version is { } version)
             frame.Info.SetExtra("vasp_version", version);
+        // NaN or an overflowed number is never a label: an error naming the step, or skipped and reported.
+        if (FrameChecks.NonFinite(frame) is { } nonFinite)
+        {
+            if (!_options.SkipBad)
+                throw new ParseException(_file, line, null, $"ionic step {ionic}: {nonFinite}");
+            StepsSkipped++;
+            Warn(line, ionic, $"ionic step {ionic} skipped: {nonFinite}");
+            return null;
+        }
         return frame;
     }
 

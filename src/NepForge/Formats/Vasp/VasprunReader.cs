@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.IO.Compression;
 using System.Xml;
 using NepForge.IO;
 using NepForge.Structures;
@@ -146,7 +145,7 @@ public sealed partial class VasprunReader : IDisposable
         {
             stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-                stream = new GZipStream(stream, CompressionMode.Decompress);
+                stream = new GzipInputStream(stream, path);
         }
         try
         {

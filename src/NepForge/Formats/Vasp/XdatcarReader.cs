@@ -73,7 +73,7 @@ public static class XdatcarReader
 
     static IEnumerable<Frame> Iterate(Func<Stream> open, bool leaveOpen, string file, XdatcarReadOptions options, Func<string?>? potcar)
     {
-        using var reader = new Utf8LineReader(open(), leaveOpen);
+        using var reader = new Utf8LineReader(open(), leaveOpen) { Name = file };
         var parser = new Parser(reader, file, options, potcar);
         while (parser.TryReadFrame(out var frame))
             yield return frame;
@@ -91,6 +91,9 @@ public static class XdatcarReader
 
         /// <summary>Species of each atom; null until resolved from the first configuration (VASP 4 style header).</summary>
         public Element[]? PerAtom { get; set; }
+
+        // The species per count group, expanded to PerAtom only once a whole configuration has been read.
+        public Element[]? Groups { get; set; }
     }
 
     /// <summary>The file ended where more was needed.</summary>
@@ -111,6 +114,7 @@ public static class XdatcarReader
         Header? _header;
         int _index; // frames returned so far
         bool _blankSeparated;
+        bool _skippedBlank;
         bool _done;
         List<Element>? _potcarSpecies;
         bool _potcarRead;
@@ -164,7 +168,9 @@ public static class XdatcarReader
                     break;
                 if (LooksLikeCoordinates(line))
                 {
-                    if (_index > 0 && !_blankSeparated)
+                    // Without configuration lines, a blank line must end each configuration: coordinates running on
+                    // mean the counts are smaller than the atoms (counts "0 1" for 3 atoms gave 3× the frames).
+                    if (_index > 0 && (!_blankSeparated || !_skippedBlank))
                     {
                         throw Error(_line, $"expected 'Direct configuration=' or a new header after the {_header!.AtomCount} coordinate lines of configuration {_index}, " +
                             $"found {Found(line)}: do the atom counts ({string.Join(' ', _header.Counts)}) match the coordinate lines?");
@@ -190,8 +196,10 @@ public static class XdatcarReader
         Frame? ReadCoordinates(Header h, bool cartesian, long? step)
         {
             int n = h.AtomCount;
-            var coords = new double[3 * n];
-            string?[]? trailing = h.PerAtom is null ? new string?[n] : null;
+            // Grown with the lines read: counts of 1e8 in a small file must not allocate gigabytes first.
+            int capacity = Math.Min(n, 4096);
+            var coords = new double[3 * capacity];
+            string?[]? trailing = h.PerAtom is null && h.Groups is null ? new string?[capacity] : null;
             long firstLine = _line + 1;
             int previousLength = -1, lastLength = -1;
             bool fixedWidth = true;
@@ -202,10 +210,17 @@ public static class XdatcarReader
                     Warn(_line, $"the file ends inside configuration {_index + 1} after {i} of its {n} coordinate lines: it is dropped, {_index} complete frames read");
                     return null;
                 }
+                if (i == capacity)
+                {
+                    capacity = (int)Math.Min(2L * capacity, n);
+                    Array.Resize(ref coords, 3 * capacity);
+                    if (trailing is not null)
+                        Array.Resize(ref trailing, capacity);
+                }
                 int count = Tokenize(line);
                 bool ok = count >= 3;
                 for (int k = 0; ok && k < 3; k++)
-                    ok = FastDouble.TryParse(line[_tokens[k]], out coords[3 * i + k]);
+                    ok = TryFinite(line[_tokens[k]], out coords[3 * i + k]);
                 if (!ok)
                 {
                     string found = Found(line);
@@ -232,7 +247,7 @@ public static class XdatcarReader
                 return null;
             }
 
-            h.PerAtom ??= ResolveSpecies(h, trailing!, firstLine);
+            h.PerAtom ??= h.Groups is { } groups ? Expand(groups, h.Counts) : ResolveSpecies(h, trailing!, firstLine);
             if (cartesian)
             {
                 for (int i = 0; i < n; i++)
@@ -262,7 +277,7 @@ public static class XdatcarReader
             int count = Tokenize(line);
             Span<double> scale = stackalloc double[3];
             int nScale = 0;
-            while (nScale < count && nScale < 3 && FastDouble.TryParse(line[_tokens[nScale]], out scale[nScale]))
+            while (nScale < count && nScale < 3 && TryFinite(line[_tokens[nScale]], out scale[nScale]))
                 nScale++;
             if (nScale == 3 && count >= 4 && FastDouble.TryParse(line[_tokens[3]], out _))
             {
@@ -287,7 +302,7 @@ public static class XdatcarReader
                 count = Tokenize(line);
                 for (int k = 0; k < 3; k++)
                 {
-                    if (k >= count || !FastDouble.TryParse(line[_tokens[k]], out raw[3 * r + k]))
+                    if (k >= count || !TryFinite(line[_tokens[k]], out raw[3 * r + k]))
                         throw Error(_line, $"expected 3 numbers for lattice vector {"abc"[r]}, found {Found(line)}");
                 }
             }
@@ -356,7 +371,7 @@ public static class XdatcarReader
             };
             var groups = symbols?.ToArray() ?? GivenSpecies(header);
             if (groups is not null)
-                header.PerAtom = Expand(groups, header.Counts);
+                header.Groups = groups;
             return header;
         }
 
@@ -509,12 +524,15 @@ public static class XdatcarReader
         }
 
         /// <summary>The next line that is not blank; false at the end of the file.</summary>
+        // _skippedBlank: whether a blank line came before the line returned.
         bool ReadNonBlank(out ReadOnlySpan<byte> line)
         {
+            _skippedBlank = false;
             while (ReadLine(out line))
             {
                 if (!line.Trim(" \t\r\f\v"u8).IsEmpty)
                     return true;
+                _skippedBlank = true;
             }
             return false;
         }
@@ -543,4 +561,7 @@ public static class XdatcarReader
 
         void Warn(long line, string message) => options.Report(new ParseDiagnostic(file, line, _index + 1, message));
     }
+
+    // NaN, Infinity and numbers beyond the double range (1e400) are not coordinates.
+    static bool TryFinite(ReadOnlySpan<byte> s, out double value) => FastDouble.TryParse(s, out value) && double.IsFinite(value);
 }

@@ -1,0 +1,78 @@
+using System.Text;
+using NepForge.Formats.ExtXyz;
+using NepForge.Formats.Vasp;
+using NepForge.IO;
+
+namespace NepForge.Tests.Formats;
+
+/// <summary>Issue 14: what the mutation fuzzer found after the listed findings were fixed, each from its case.</summary>
+public sealed class FuzzRegressionTests
+{
+    [Fact]
+    public void A_huge_properties_column_count_is_an_error_not_an_overflow()
+    {
+        var e = Assert.Throws<ParseException>(() => ExtXyzReader.ReadString(
+            "1\nProperties=species:S:1:pos:R:3:charge:R:2147483647\nSi 0 0 0 1\n", "x.xyz"));
+        Assert.Equal(2, e.Line);
+        Assert.Contains("up to 1000", e.Problem);
+    }
+
+    [Fact]
+    public void Poscar_counts_beyond_the_lines_left_are_an_error_before_any_allocation()
+    {
+        string poscar = "Si\n1.0\n5 0 0\n0 5 0\n0 0 5\nSi\n100000000\nDirect\n0 0 0\n";
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ParseException>(() => PoscarReader.Read(new StringReader(poscar), "POSCAR"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
+        Assert.Equal(7, e.Line);
+        Assert.Contains("add up to 100000000 but only 2 line(s) follow", e.Problem);
+    }
+
+    [Fact]
+    public void Xdatcar_huge_counts_allocate_by_the_lines_read()
+    {
+        string xdatcar = "Si\n1.0\n5 0 0\n0 5 0\n0 0 5\nSi\n100000000\nDirect configuration=     1\n0 0 0\n0.5 0.5 0.5\n";
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var frames = XdatcarReader.ReadFrames(new MemoryStream(Encoding.ASCII.GetBytes(xdatcar)), "XDATCAR").ToList();
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20);
+        Assert.Empty(frames); // the configuration is incomplete: dropped with a warning
+    }
+
+    [FixtureFact]
+    public void The_outcar_reader_itself_refuses_non_finite_steps()
+    {
+        // dft status/collect read OUTCARs without the extractor: a NaN position must not become a converged label.
+        var lines = File.ReadAllLines(Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md.10"));
+        int table = Array.FindIndex(lines, l => l.Contains("TOTAL-FORCE", StringComparison.Ordinal));
+        lines[table + 2] = "      -Infinity      4.20903      5.20000        -0.141986     -0.573729      0.356515";
+        var bytes = Encoding.ASCII.GetBytes(string.Join('\n', lines) + "\n");
+        using var reader = new OutcarReader(new MemoryStream(bytes), "OUTCAR");
+        var e = Assert.Throws<ParseException>(() =>
+        {
+            while (reader.TryRead(out _))
+            {
+            }
+        });
+        Assert.Contains("ionic step 1: the position of atom 1 (", e.Problem);
+
+        var warnings = new List<ParseDiagnostic>();
+        using var skipping = new OutcarReader(new MemoryStream(bytes), "OUTCAR", new OutcarReadOptions { SkipBad = true, OnDiagnostic = warnings.Add });
+        int steps = 0;
+        while (skipping.TryRead(out _))
+            steps++;
+        Assert.Equal(9, steps);
+        Assert.Contains(warnings, w => w.Message.StartsWith("ionic step 1 skipped:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_extxyz_file_without_a_final_line_end_is_reported()
+    {
+        const string Frame = "1\nProperties=species:S:1:pos:R:3\nSi 0 0 0.42831313\n";
+        var warnings = new List<ParseDiagnostic>();
+        ExtXyzReader.ReadString((Frame + Frame)[..^5], "cut.xyz", new ExtXyzReadOptions { OnDiagnostic = warnings.Add });
+        Assert.Contains(warnings, w => w.Message.Contains("may be cut", StringComparison.Ordinal));
+        warnings.Clear();
+        ExtXyzReader.ReadString(Frame + Frame, "whole.xyz", new ExtXyzReadOptions { OnDiagnostic = warnings.Add });
+        Assert.Empty(warnings);
+    }
+}
