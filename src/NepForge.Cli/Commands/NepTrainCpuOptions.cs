@@ -32,17 +32,16 @@ sealed class NepTrainCpuOptions
             command.Options.Add(o);
     }
 
-    /// <summary>The engine to use: cpu or gpumd (auto picks gpumd only when nep exists, else says how to pick cpu).</summary>
+    /// <summary>
+    /// The engine to use: cpu or gpumd. auto is gpumd (which, without a nep executable, prepares the folder and says
+    /// how to pick the CPU engine), except that a committee is trained on the CPU.
+    /// </summary>
     public string Engine(ParseResult r, bool nepFound)
     {
         string e = r.GetValue(EngineOption)!;
         if (e != "auto")
             return e;
-        if (nepFound)
-            return "gpumd";
-        if (r.GetValue(_committee) > 1)
-            return "cpu";
-        throw new InvalidOperationException(NepForge.Training.NepTrainer.MissingExecutableMessage(null) + "; or train on this machine's CPU with --engine cpu");
+        return !nepFound && r.GetValue(_committee) > 1 ? "cpu" : "gpumd";
     }
 
     public int Run(CliContext cli, ParseResult r, string folder)
