@@ -24,11 +24,12 @@ static class DftCommand
         var engine = new Option<string>("--engine") { Description = "vasp or cp2k", DefaultValueFactory = _ => "cp2k" };
         var incar = new Option<string?>("--incar") { Description = "VASP: INCAR template file; its values are kept (NepForge fills only missing keys; explicit flags and --set replace, recorded in job.json)", HelpName = "FILE" };
         var set = new Option<string[]>("--set") { Description = "VASP: INCAR overrides KEY=VALUE (repeatable)", AllowMultipleArgumentsPerToken = true, HelpName = "KEY=VALUE" };
-        var kspacing = new Option<double?>("--kspacing") { Description = "VASP: write a Γ-centred KPOINTS from this spacing (Å⁻¹, VASP's rule; a KSPACING in the INCAR is then removed); default: the INCAR's KSPACING if it has one (no KPOINTS written), else Γ only", HelpName = "K" };
+        var kspacing = new Option<double?>("--kspacing") { Description = "k-point spacing, Å⁻¹ (VASP's rule N = ⌈|b|/K⌉): VASP writes the Γ-centred KPOINTS (a KSPACING in the INCAR is then removed; default: the INCAR's KSPACING if it has one, else Γ only); CP2K gets a Monkhorst–Pack &KPOINTS mesh (default Γ only, with a warning for cells narrower than 10 Å)", HelpName = "K" };
         var potcar = new Option<string?>("--potcar-dir") { Description = "VASP: POTCAR library (<dir>/<setup>/POTCAR)", HelpName = "DIR" };
         var potcarMap = new Option<string[]>("--potcar-map") { Description = "VASP: element→setup, e.g. Ti=Ti_pv (repeatable)", AllowMultipleArgumentsPerToken = true, HelpName = "EL=SETUP" };
         var template = new Option<string?>("--cp2k-template") { Description = "CP2K: input template with {CELL} {COORD} {KINDS} {PROJECT}", HelpName = "FILE" };
-        var cutoff = new Option<double?>("--cp2k-cutoff") { Description = "CP2K: plane-wave cutoff, Ry (default 250)", HelpName = "RY" };
+        var cutoff = new Option<double?>("--cp2k-cutoff") { Description = "CP2K: plane-wave cutoff, Ry (default: the --quality preset's)", HelpName = "RY" };
+        var quality = new Option<string>("--quality") { Description = "CP2K: fast (SZV, 250 Ry, EPS_DEFAULT 1e-8: pipelines and demos), standard (DZVP, 400 Ry, 1e-12) or accurate (DZVP, 600 Ry, 1e-14, EPS_SCF 1e-9); k-points from --kspacing", DefaultValueFactory = _ => "fast", HelpName = "Q" };
         var aimd = new Option<bool>("--aimd") { Description = "AIMD instead of a single point (NVT; VASP: IBRION=0, MDALGO; CP2K: CSVR)" };
         var temperature = new Option<double>("--temperature") { Description = "AIMD: temperature, K", DefaultValueFactory = _ => 300, HelpName = "K" };
         var endTemperature = new Option<double?>("--end-temperature") { Description = "AIMD (VASP): TEEND, K (default: --temperature)", HelpName = "K" };
@@ -39,7 +40,7 @@ static class DftCommand
         var skipBad = CommonOptions.SkipBad();
         var command = new Command("prepare", "Write one job folder per structure with the engine's inputs, structure.xyz (provenance) and job.json (state, input hashes); folders already run or submitted are left alone")
         {
-            input, output, engine, incar, set, kspacing, potcar, potcarMap, template, cutoff, aimd, temperature, endTemperature, steps, timestep, ensemble, seed, skipBad,
+            input, output, engine, incar, set, kspacing, potcar, potcarMap, template, cutoff, quality, aimd, temperature, endTemperature, steps, timestep, ensemble, seed, skipBad,
         };
         command.SetAction(r => cli.Guard(() =>
         {
@@ -82,7 +83,19 @@ static class DftCommand
             }
             else if (eng == "cp2k")
             {
-                var settings = new Cp2kSettings();
+                Cp2kSettings settings;
+                try
+                {
+                    settings = Cp2kSettings.Preset(r.GetValue(quality)!);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException($"--quality: {e.Message}");
+                }
+                if (r.GetValue(kspacing) is { } ks)
+                    settings = settings with { KSpacing = ks };
+                if (settings.Quality == "fast" && r.GetValue(template) is null)
+                    cli.Note("dft prepare: --quality fast (SZV basis, EPS_DEFAULT 1e-8) is for pipelines and demos, not production labels: use --quality standard or accurate");
                 if (r.GetValue(template) is { } t)
                     settings = settings with { Template = Cp2kInputWriter.ReadTemplate(t) };
                 if (r.GetValue(cutoff) is { } c)
@@ -101,9 +114,17 @@ static class DftCommand
                 throw new UsageException($"--engine {eng}: use vasp or cp2k");
             }
             string inPath = r.GetValue(input)!;
-            var frames = StructureReader.Read(inPath, StructureFormats.DetectInput(inPath), CommonOptions.ReadOptions(r, cli, skipBad));
+            var gammaWarnings = new Dictionary<string, int>(StringComparer.Ordinal);
+            var frames = StructureReader.Read(inPath, StructureFormats.DetectInput(inPath), CommonOptions.ReadOptions(r, cli, skipBad)).Select(f =>
+            {
+                if (inputs.Cp2k is { } cp2k && inputs.Cp2kMd is null && Cp2kInputWriter.GammaOnlyWarning(f, cp2k) is { } w)
+                    gammaWarnings[w] = gammaWarnings.GetValueOrDefault(w) + 1;
+                return f;
+            });
             var replaced = new Dictionary<string, int>(StringComparer.Ordinal);
             var (written, skipped) = DftJobs.Prepare(frames, r.GetValue(output)!, inputs, (_, change) => replaced[change] = replaced.GetValueOrDefault(change) + 1);
+            foreach (var (warning, count) in gammaWarnings)
+                cli.Note($"warning: {warning} ({count} structure(s))");
             foreach (var (change, count) in replaced)
                 cli.Note($"dft prepare: template value replaced: {change} in {count} folder(s) (recorded in job.json)");
             cli.Note($"dft prepare: {written.Count} {eng} job folder(s) in {r.GetValue(output)}" + (skipped.Count > 0 ? $"; {skipped.Count} already run, left alone" : ""));

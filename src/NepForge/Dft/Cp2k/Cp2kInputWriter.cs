@@ -51,7 +51,7 @@ public static class Cp2kInputWriter
             CheckTemplate(template, "template");
             return FillTemplate(template, cell, coord, kinds, settings.Project);
         }
-        return BuiltIn(cell, coord, kinds, settings);
+        return BuiltIn(cell, coord, kinds, settings, KPointMesh(lattice, settings));
     }
 
     /// <summary>Renders and writes the input atomically to <paramref name="path"/>.</summary>
@@ -148,7 +148,40 @@ public static class Cp2kInputWriter
         return sb.ToString();
     }
 
-    static string BuiltIn(List<string> cell, List<string> coord, List<string> kinds, Cp2kSettings s)
+    /// <summary>The Monkhorst–Pack mesh of <paramref name="settings"/>' k-spacing for <paramref name="lattice"/>, or null for Γ only.</summary>
+    public static (int A, int B, int C)? KPointMesh(Lattice lattice, Cp2kSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(lattice);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.KSpacing is not { } k)
+            return null;
+        var mesh = Vasp.VaspKPoints.FromSpacing(k).MeshFor(lattice);
+        return mesh == (1, 1, 1) ? null : mesh;
+    }
+
+    /// <summary>Below this perpendicular width (Å), a cell run at Γ only gets a warning.</summary>
+    public const double GammaOnlyMinWidth = 10.0;
+
+    /// <summary>
+    /// A warning when <paramref name="frame"/>'s cell is narrower than <see cref="GammaOnlyMinWidth"/> along some axis
+    /// and is run at Γ only (Γ-only labels of small cells are far from converged); null otherwise.
+    /// </summary>
+    public static string? GammaOnlyWarning(Frame frame, Cp2kSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (frame.Lattice is not { } l || KPointMesh(l, settings) is not null || settings.Template is not null)
+            return null;
+        var m = l.Matrix;
+        Vec3 a = m.Row(0), b = m.Row(1), c = m.Row(2);
+        double v = l.Volume;
+        double width = Math.Min(v / Vec3.Cross(b, c).Length, Math.Min(v / Vec3.Cross(c, a).Length, v / Vec3.Cross(a, b).Length));
+        return width < GammaOnlyMinWidth
+            ? string.Create(CultureInfo.InvariantCulture, $"{frame.Formula}: the cell is {width:F2} Å wide and runs at Γ only: its labels are far from converged; give --kspacing (e.g. 0.25 Å⁻¹) or a supercell of at least {GammaOnlyMinWidth} Å")
+            : null;
+    }
+
+    static string BuiltIn(List<string> cell, List<string> coord, List<string> kinds, Cp2kSettings s, (int A, int B, int C)? mesh)
     {
         var sb = new StringBuilder(2048 + 64 * coord.Count);
         void L(string text) => sb.Append(text).Append('\n');
@@ -158,7 +191,7 @@ public static class Cp2kInputWriter
                 L(indent + line);
         }
 
-        L("! CP2K single point (energy, forces, analytical stress) written by NepForge.");
+        L($"! CP2K single point (energy, forces, analytical stress) written by NepForge, quality {s.Quality}.");
         L($"! Forces: {ForcesFile} (Ha/bohr); stress: {StressFile} (GPa, positive = compressed).");
         L("&GLOBAL");
         L($"  PROJECT {s.Project}");
@@ -180,6 +213,14 @@ public static class Cp2kInputWriter
         L("    &QS");
         L($"      EPS_DEFAULT {F(s.EpsDefault)}");
         L("    &END QS");
+        if (mesh is var (ka, kb, kc))
+        {
+            L("    &KPOINTS");
+            L(string.Create(CultureInfo.InvariantCulture, $"      SCHEME MONKHORST-PACK {ka} {kb} {kc}"));
+            L("      SYMMETRY OFF");
+            L("      FULL_GRID ON");
+            L("    &END KPOINTS");
+        }
         L("    &MGRID");
         L($"      CUTOFF {F(s.Cutoff)}");
         L($"      REL_CUTOFF {F(s.RelCutoff)}");

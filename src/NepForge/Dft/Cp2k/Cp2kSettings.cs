@@ -70,6 +70,48 @@ public sealed record Cp2kSettings
     /// </summary>
     public string? Template { get; init; }
 
+    /// <summary>
+    /// Monkhorst–Pack mesh from this k-point spacing, Å⁻¹, by VASP's KSPACING rule (N_i = max(1, ⌈|b_i|/k⌉) with
+    /// |b_i| including 2π); null or a 1×1×1 result: Γ only.
+    /// </summary>
+    public double? KSpacing { get; init; }
+
+    /// <summary>The preset's name (fast, standard, accurate), recorded in the input's header.</summary>
+    public string Quality { get; init; } = "fast";
+
+    /// <summary>
+    /// The presets of <c>--quality</c>: <c>fast</c> (the defaults: SZV-MOLOPT-SR-GTH, 250 Ry, EPS_DEFAULT 1e-8,
+    /// EPS_SCF 1e-6; for pipelines, demos and tests, not for production labels), <c>standard</c>
+    /// (DZVP-MOLOPT-SR-GTH, 400/50 Ry, EPS_DEFAULT 1e-12, EPS_SCF 1e-7) and <c>accurate</c> (DZVP-MOLOPT-SR-GTH,
+    /// 600/60 Ry, EPS_DEFAULT 1e-14, EPS_SCF 1e-9). k-points come from <see cref="KSpacing"/> in every preset.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown name.</exception>
+    public static Cp2kSettings Preset(string quality) => quality?.Trim().ToLowerInvariant() switch
+    {
+        "fast" => new Cp2kSettings(),
+        "standard" => new Cp2kSettings
+        {
+            Quality = "standard",
+            DefaultBasis = "DZVP-MOLOPT-SR-GTH",
+            Cutoff = 400,
+            RelCutoff = 50,
+            EpsDefault = 1e-12,
+            EpsScf = 1e-7,
+            MaxScf = 100,
+        },
+        "accurate" => new Cp2kSettings
+        {
+            Quality = "accurate",
+            DefaultBasis = "DZVP-MOLOPT-SR-GTH",
+            Cutoff = 600,
+            RelCutoff = 60,
+            EpsDefault = 1e-14,
+            EpsScf = 1e-9,
+            MaxScf = 200,
+        },
+        _ => throw new ArgumentException($"'{quality}' is not a CP2K quality: use fast, standard or accurate"),
+    };
+
     /// <summary>The defaults for the 8-atom Si example (150/30 Ry, enough for Si, not for H).</summary>
     public static Cp2kSettings FastSilicon { get; } = new() { Cutoff = 150, RelCutoff = 30 };
 }
