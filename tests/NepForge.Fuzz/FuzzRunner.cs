@@ -48,7 +48,8 @@ public static class FuzzRunner
     {
         var kinds = Enum.GetValues<Mutation>();
         mutation = kinds[index % kinds.Length];
-        var rng = new Random(HashCode.Combine(seed, StableHash(reader), index));
+        // Not HashCode.Combine: it is seeded per process, and case K must be the same bytes in every run.
+        var rng = new Random(unchecked((seed * 1_000_003) ^ (StableHash(reader) * 7_919) ^ (index * 104_729)));
         return Mutator.Apply(seedInput, rng, mutation, out gzip);
     }
 
