@@ -64,7 +64,7 @@ public static class FuzzRunner
             var result = RunCase(target, seedInput, original, seed, k, timeout);
             stats.Cases++;
             stats.Counts[result.Verdict]++;
-            if (result.Verdict is Verdict.Crash or Verdict.Hang or Verdict.SilentWrong && stats.Problems.Count < 200)
+            if (result.Verdict is Verdict.Crash or Verdict.Hang or Verdict.SilentWrong or Verdict.UnlocatedError && stats.Problems.Count < 200)
                 stats.Problems.Add(result);
         }
         stats.Seconds = clock.Elapsed.TotalSeconds;

@@ -75,4 +75,23 @@ public sealed class FuzzRegressionTests
         ExtXyzReader.ReadString(Frame + Frame, "whole.xyz", new ExtXyzReadOptions { OnDiagnostic = warnings.Add });
         Assert.Empty(warnings);
     }
+
+    [FixtureFact]
+    public void A_degenerate_outcar_cell_is_a_parse_error()
+    {
+        // Fuzz case outcar/14/1443: a duplicated lattice-vector line makes the cell degenerate.
+        var lines = File.ReadAllLines(Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md.10")).ToList();
+        int first = lines.FindIndex(l => l.Contains("direct lattice vectors", StringComparison.Ordinal));
+        int block = lines.FindIndex(first + 1, l => l.Contains("direct lattice vectors", StringComparison.Ordinal)); // step 1's cell
+        lines.Insert(block + 3, lines[block + 2]); // b printed twice: the cell read is a, b, b
+        var bytes = Encoding.ASCII.GetBytes(string.Join('\n', lines) + "\n");
+        using var reader = new OutcarReader(new MemoryStream(bytes), "OUTCAR");
+        var e = Assert.Throws<ParseException>(() =>
+        {
+            while (reader.TryRead(out _))
+            {
+            }
+        });
+        Assert.Contains("bad cell: lattice vectors are degenerate", e.Problem);
+    }
 }
