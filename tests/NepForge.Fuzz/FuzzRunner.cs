@@ -48,7 +48,8 @@ public static class FuzzRunner
     {
         var kinds = Enum.GetValues<Mutation>();
         mutation = kinds[index % kinds.Length];
-        var rng = new Random(HashCode.Combine(seed, StableHash(reader), index));
+        // Not HashCode.Combine: it is seeded per process, and case K must be the same bytes in every run.
+        var rng = new Random(unchecked((seed * 1_000_003) ^ (StableHash(reader) * 7_919) ^ (index * 104_729)));
         return Mutator.Apply(seedInput, rng, mutation, out gzip);
     }
 
@@ -63,7 +64,7 @@ public static class FuzzRunner
             var result = RunCase(target, seedInput, original, seed, k, timeout);
             stats.Cases++;
             stats.Counts[result.Verdict]++;
-            if (result.Verdict is Verdict.Crash or Verdict.Hang or Verdict.SilentWrong && stats.Problems.Count < 200)
+            if (result.Verdict is Verdict.Crash or Verdict.Hang or Verdict.SilentWrong or Verdict.UnlocatedError && stats.Problems.Count < 200)
                 stats.Problems.Add(result);
         }
         stats.Seconds = clock.Elapsed.TotalSeconds;

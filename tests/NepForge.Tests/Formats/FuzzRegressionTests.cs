@@ -18,14 +18,14 @@ public sealed class FuzzRegressionTests
     }
 
     [Fact]
-    public void Poscar_counts_beyond_the_lines_left_are_an_error_before_any_allocation()
+    public void Poscar_counts_beyond_the_lines_left_are_an_error_without_a_big_allocation()
     {
         string poscar = "Si\n1.0\n5 0 0\n0 5 0\n0 0 5\nSi\n100000000\nDirect\n0 0 0\n";
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<ParseException>(() => PoscarReader.Read(new StringReader(poscar), "POSCAR"));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
-        Assert.Equal(7, e.Line);
-        Assert.Contains("add up to 100000000 but only 2 line(s) follow", e.Problem);
+        Assert.Equal(9, e.Line);
+        Assert.Contains("expected 100000000 coordinate lines, file ended after 1", e.Problem);
     }
 
     [Fact]
@@ -74,5 +74,24 @@ public sealed class FuzzRegressionTests
         warnings.Clear();
         ExtXyzReader.ReadString(Frame + Frame, "whole.xyz", new ExtXyzReadOptions { OnDiagnostic = warnings.Add });
         Assert.Empty(warnings);
+    }
+
+    [FixtureFact]
+    public void A_degenerate_outcar_cell_is_a_parse_error()
+    {
+        // Fuzz case outcar/14/1443: a duplicated lattice-vector line makes the cell degenerate.
+        var lines = File.ReadAllLines(Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md.10")).ToList();
+        int first = lines.FindIndex(l => l.Contains("direct lattice vectors", StringComparison.Ordinal));
+        int block = lines.FindIndex(first + 1, l => l.Contains("direct lattice vectors", StringComparison.Ordinal)); // step 1's cell
+        lines.Insert(block + 3, lines[block + 2]); // b printed twice: the cell read is a, b, b
+        var bytes = Encoding.ASCII.GetBytes(string.Join('\n', lines) + "\n");
+        using var reader = new OutcarReader(new MemoryStream(bytes), "OUTCAR");
+        var e = Assert.Throws<ParseException>(() =>
+        {
+            while (reader.TryRead(out _))
+            {
+            }
+        });
+        Assert.Contains("bad cell: lattice vectors are degenerate", e.Problem);
     }
 }

@@ -451,7 +451,16 @@ public sealed partial class OutcarReader : IDisposable
         var elements = Species(positions.Length / 3, line);
         if (_lattice is not { } m)
             throw new ParseException(_file, line, null, "a complete ionic step but no 'direct lattice vectors' block before it");
-        var lattice = new Lattice(m);
+        Lattice lattice;
+        try
+        {
+            lattice = new Lattice(m);
+        }
+        catch (ArgumentException e)
+        {
+            // A degenerate or non-finite cell (a duplicated or damaged lattice line) is bad input, named as such.
+            throw new ParseException(_file, line, null, $"ionic step {step}: bad cell: {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
         double? energy = _options.Energy switch
         {
             VaspEnergyKind.Free => toten,

@@ -196,9 +196,12 @@ public static class PoscarReader
 
         // Coordinates.
         int n = counts.Sum();
-        var coords = new double[3 * n];
-        bool[]? flags = selective ? new bool[3 * n] : null;
-        string?[]? trailing = symbols is null ? new string?[n] : null;
+        // Each atom needs a line: sized by the lines left, a count of 1e8 in a small file allocates nothing big (the
+        // loop below stops at the end of the file, before any index beyond them).
+        int capacity = Math.Min(n, Math.Max(0, src.LineCount - src.Line));
+        var coords = new double[3 * capacity];
+        bool[]? flags = selective ? new bool[3 * capacity] : null;
+        string?[]? trailing = symbols is null ? new string?[capacity] : null;
         int firstCoordinateLine = src.Line + 1;
         for (int i = 0; i < n; i++)
         {
@@ -356,9 +359,6 @@ public static class PoscarReader
             throw src.Error(src.Line, "the atom counts add up to 0");
         if (total > int.MaxValue / 3)
             throw src.Error(src.Line, $"the atom counts add up to {total}, too many");
-        // Each atom needs a coordinate line: more atoms than lines left is a wrong count, found before allocating.
-        if (total > src.LineCount - src.Line)
-            throw src.Error(src.Line, $"the atom counts add up to {total} but only {src.LineCount - src.Line} line(s) follow them");
         return (symbols, [.. counts], src.Line);
     }
 
