@@ -70,8 +70,9 @@ public sealed class WorkflowLock : IDisposable
             writer.Write(content);
             return true;
         }
-        catch (IOException) when (File.Exists(path))
+        catch (IOException e) when (File.Exists(path) || e.HResult == 17 || e.HResult == unchecked((int)0x80070050))
         {
+            // EEXIST (or Windows' ERROR_FILE_EXISTS): someone else created it; it may already be gone again.
             return false;
         }
     }

@@ -82,6 +82,15 @@ public sealed class SlurmBatchTests(ITestOutputHelper output) : IDisposable
         return DftJobs.Find(_cli.PathOf("jobs"));
     }
 
+    /// <summary>Two VASP jobs of the structure of <paramref name="outcar"/>, so that copying it in is that job's output.</summary>
+    List<string> VaspJobsOf(string outcar)
+    {
+        Assert.Equal(0, _cli.Run("extract", outcar, "-o", _cli.PathOf("one.xyz")).Code);
+        Assert.Equal(0, _cli.Run("merge", _cli.PathOf("one.xyz"), _cli.PathOf("one.xyz"), "-o", _cli.PathOf("in.xyz")).Code);
+        Assert.Equal(0, _cli.Run("dft", "prepare", _cli.PathOf("in.xyz"), "-o", _cli.PathOf("jobs"), "--engine", "vasp").Code);
+        return DftJobs.Find(_cli.PathOf("jobs"));
+    }
+
     [SlurmFact]
     public void A_scancelled_job_and_a_failing_one_are_retried_then_quarantined_after_the_budget()
     {
@@ -117,9 +126,10 @@ public sealed class SlurmBatchTests(ITestOutputHelper output) : IDisposable
     [SlurmFixtureFact]
     public void Killing_submit_wait_and_running_it_again_resubmits_nothing()
     {
-        var folders = VaspJobs(2);
-        // A stand-in for VASP that only handles the process side: it waits, then leaves a real converged OUTCAR.
+        // A stand-in for VASP that only handles the process side: it waits, then leaves a real converged OUTCAR
+        // (of the jobs' own structure: an output of another structure is classed mismatched).
         string outcar = Fixtures.Path("vasp/pymatgen-core/static_silicon/OUTCAR");
+        var folders = VaspJobsOf(outcar);
         string command = $"sleep 4; cp '{outcar}' OUTCAR";
         string exe = Path.Combine(AppContext.BaseDirectory, "nepforge");
         var psi = new ProcessStartInfo(exe) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
