@@ -199,11 +199,7 @@ sealed class NepTrainingKernel
             fix += fx;
             fiy += fy;
             fiz += fz;
-            int j = st.RadialJ[e];
-            f[3 * j] -= fx;
-            f[3 * j + 1] -= fy;
-            f[3 * j + 2] -= fz;
-            AddVirial(w, x, y, z, fx, fy, fz);
+            Reaction(f, w, st.RadialJ[e], x, y, z, fx, fy, fz);
         }
         // Angular: M = ∂U/∂s per channel, then f = r̂ (Σ g'·M·Y) + (I − r̂r̂ᵀ)(Σ g·M·∇Y)/d.
         int first = st.AngularStart[i], last = st.AngularStart[i + 1];
@@ -250,11 +246,7 @@ sealed class NepTrainingKernel
                 fix += fx;
                 fiy += fy;
                 fiz += fz;
-                int j = st.AngularJ[a];
-                f[3 * j] -= fx;
-                f[3 * j + 1] -= fy;
-                f[3 * j + 2] -= fz;
-                AddVirial(w, x, y, z, fx, fy, fz);
+                Reaction(f, w, st.AngularJ[a], x, y, z, fx, fy, fz);
             }
         }
         f[3 * i] += fix;
@@ -262,15 +254,14 @@ sealed class NepTrainingKernel
         f[3 * i + 2] += fiz;
     }
 
+    /// <summary>The neighbour's share of an entry: F_j −= f, and the entry's virial −r ⊗ f.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void AddVirial(double[] w, double x, double y, double z, double fx, double fy, double fz)
+    static void Reaction(double[] f, double[] w, int j, double x, double y, double z, double fx, double fy, double fz)
     {
-        w[0] -= x * fx;
-        w[1] -= y * fy;
-        w[2] -= z * fz;
-        w[3] -= x * fy;
-        w[4] -= y * fz;
-        w[5] -= z * fx;
+        f[3 * j] -= fx;
+        f[3 * j + 1] -= fy;
+        f[3 * j + 2] -= fz;
+        NepTrainingStructure.AddVirial(w, x, y, z, fx, fy, fz);
     }
 
     /// <summary>

@@ -233,6 +233,7 @@ sealed class NepTrainingStructure
     }
 
     /// <summary>W −= r ⊗ f in GPUMD's six components xx yy zz xy yz zx (nep_training.md §9).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void AddVirial(double[] w, double x, double y, double z, double fx, double fy, double fz)
     {
         w[0] -= x * fx;
