@@ -286,7 +286,7 @@ public static class NepCpuTrainer
                 w.Write(TimeLogHeader + "\n");
             var t = test ?? default;
             w.Write(string.Create(CultureInfo.InvariantCulture,
-                $"{generation},{elapsed:F2},{loss:G6},{train.Energy:G6},{train.Force:G6},{train.Virial:G6},{t.Energy:G6},{t.Force:G6},{t.Virial:G6}\n"));
+                $"{generation},{elapsed:F3},{loss:G6},{train.Energy:G6},{train.Force:G6},{train.Virial:G6},{t.Energy:G6},{t.Force:G6},{t.Virial:G6}\n"));
         }
         double score = engine.DataLoss(train);
         if (score < bestScore || !double.IsFinite(bestScore))
