@@ -15,20 +15,28 @@ namespace NepForge.Dft;
 public sealed record OtherEngineSummary(string Path, string Engine, int Steps, int Kept, int Unconverged, bool Completed, string Reason);
 
 /// <summary>
-/// DFT outputs made without NepForge by the other engines: CP2K single-point logs (<see cref="Cp2kLogReader"/>)
-/// and Quantum ESPRESSO pw.x output (<see cref="QePwReader"/>), recognised by their first lines.
+/// DFT outputs made without NepForge by the other engines: CP2K single-point logs (<see cref="Cp2kLogReader"/>),
+/// CP2K MD runs (<see cref="Cp2kMdRunReader"/>) and Quantum ESPRESSO pw.x output (<see cref="QePwReader"/>), recognised by their first lines.
 /// </summary>
 public static class OtherEngineOutputs
 {
-    /// <summary>"qe", "cp2k", or null when <paramref name="path"/> is neither a pw.x output nor a CP2K log.</summary>
+    /// <summary>
+    /// "qe", "cp2k" (a single-point log), "cp2k-md" (an MD run: its log or its <c>-pos-1.xyz</c>), or null when
+    /// <paramref name="path"/> is none of them.
+    /// </summary>
     public static string? EngineOf(string path) =>
-        !File.Exists(path) ? null : QePwReader.IsPwOutput(path) ? "qe" : Cp2kLogReader.IsCp2kLog(path) ? "cp2k" : null;
+        !File.Exists(path) ? null
+        : QePwReader.IsPwOutput(path) ? "qe"
+        : Cp2kLogReader.IsCp2kLog(path) ? (Cp2kMdRunReader.IsMdLog(path) ? "cp2k-md" : "cp2k")
+        : Cp2kMdRunReader.IsPosTrajectory(path) ? "cp2k-md" : null;
 
     /// <summary>The labelled frames of <paramref name="path"/> (steps with a converged SCF, or all with <paramref name="keepUnconverged"/>).</summary>
     /// <exception cref="NepForge.IO.ParseException">The output is malformed.</exception>
     public static (List<Frame> Frames, OtherEngineSummary Summary) Read(string path, bool keepUnconverged = false)
     {
         string engine = EngineOf(path) ?? throw new InvalidDataException($"{path}: neither a pw.x output nor a CP2K log");
+        if (engine == "cp2k-md")
+            return Cp2kMdRunReader.Read(path, keepUnconverged);
         if (engine == "cp2k")
         {
             var (status, frame) = Cp2kLogReader.Read(path);

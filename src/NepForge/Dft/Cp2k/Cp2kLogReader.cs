@@ -55,7 +55,7 @@ public static class Cp2kLogReader
     }
 
     // CP2K 6–9: " STRESS TENSOR [GPa]", a blank line, "X Y Z", then rows "X sxx sxy sxz".
-    static Mat3? ReadOldStressGpa(string[] lines, string file)
+    internal static Mat3? ReadOldStressGpa(string[] lines, string file)
     {
         int start = Array.FindIndex(lines, l => l.Trim() == "STRESS TENSOR [GPa]");
         if (start < 0)

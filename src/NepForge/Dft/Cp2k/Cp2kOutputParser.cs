@@ -59,7 +59,7 @@ public static class Cp2kOutputParser
     // CP2K before 2022 writes "(a.u.):" instead of "[a.u.]:".
     const string OldEnergyMarker = "ENERGY| Total FORCE_EVAL ( QS ) energy (a.u.):";
 
-    static int EnergyEnd(string line)
+    internal static int EnergyEnd(string line)
     {
         int at = line.IndexOf(EnergyMarker, StringComparison.Ordinal);
         if (at >= 0)
