@@ -59,7 +59,7 @@ public static class NepForgeCommand
         var root = Create(new CliContext(output, error));
         var parse = root.Parse(args);
         // Refused before any work: a typo must not become an input file read for minutes first.
-        var problems = UsageCheck.Problems(parse);
+        var problems = UsageCheck.Problems(parse, args);
         if (problems.Count > 0)
         {
             foreach (string p in problems)

@@ -11,7 +11,13 @@ namespace NepForge.Cli;
 public static class UsageCheck
 {
     /// <summary>The messages to print (empty when the command line is fine).</summary>
-    public static List<string> Problems(ParseResult parse)
+    public static List<string> Problems(ParseResult parse) => Problems(parse, []);
+
+    /// <summary>
+    /// The same, also checking the raw <paramref name="args"/> for a long option typed with one dash: System.CommandLine
+    /// reads <c>-max 100</c> as <c>-m ax</c> (a short option with its value attached) where a verb has <c>-m</c>.
+    /// </summary>
+    public static List<string> Problems(ParseResult parse, IReadOnlyList<string> args)
     {
         // --help and --version answer even on an incomplete command line.
         if (parse.Action?.GetType().Name is { } action && (action.Contains("Help", StringComparison.Ordinal) || action.Contains("Version", StringComparison.Ordinal)))
@@ -19,7 +25,12 @@ public static class UsageCheck
         var command = parse.CommandResult.Command;
         // Only positional values are suspects: an option's own value may start with a dash (--range -3:).
         var positional = command.Arguments.Select(parse.GetResult).OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value);
-        var unknown = positional.Where(LooksLikeOption)
+        var aliases = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).ToHashSet(StringComparer.Ordinal);
+        var oneDashLong = args.TakeWhile(a => a != "--")
+            .Where(a => a.Length > 3 && a[0] == '-' && char.IsLetter(a[1]) && !aliases.Contains(a.Split('=', 2)[0])
+                        && Nearest(a, Names(command).Where(n => n.StartsWith("--", StringComparison.Ordinal))) is not null);
+        var unknown = oneDashLong
+            .Concat(positional.Where(LooksLikeOption))
             .Concat(parse.UnmatchedTokens.Where(LooksLikeOption))
             .Distinct()
             .Select(t => Unknown(t, command))

@@ -61,6 +61,17 @@ public sealed class UsageConventionTests : IDisposable
     }
 
     [Fact]
+    public void A_long_option_with_one_dash_is_not_read_as_a_short_option_and_its_value()
+    {
+        // select has -m: "-max 100" was "-m ax" plus a candidate file "100".
+        string x = Xyz();
+        var (code, _, err) = _cli.Run("select", x, "-max", "100", "-o", _cli.PathOf("s.xyz"));
+        Assert.Equal(2, code);
+        Assert.Contains("unknown option '-max' for 'select'; did you mean --max?", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("no such file", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_inputs_are_named_before_any_work()
     {
         string x = Xyz();
