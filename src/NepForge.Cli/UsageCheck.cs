@@ -23,6 +23,10 @@ public static class UsageCheck
         if (parse.Action?.GetType().Name is { } action && (action.Contains("Help", StringComparison.Ordinal) || action.Contains("Version", StringComparison.Ordinal)))
             return [];
         var command = parse.CommandResult.Command;
+        // A mistyped verb explains everything after it: name the nearest one (nepforge extrct → extract).
+        if (command.Subcommands.Count > 0 && parse.UnmatchedTokens is [var stray, ..] && !LooksLikeOption(stray)
+            && Nearest(stray, command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name)) is { } verb)
+            return [$"unknown command '{stray}'; did you mean '{verb}'?"];
         // Only positional values are suspects: an option's own value may start with a dash (--range -3:).
         var positional = command.Arguments.Select(parse.GetResult).OfType<ArgumentResult>().SelectMany(a => a.Tokens).Select(t => t.Value);
         var aliases = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).ToHashSet(StringComparer.Ordinal);

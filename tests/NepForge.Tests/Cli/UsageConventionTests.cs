@@ -72,6 +72,14 @@ public sealed class UsageConventionTests : IDisposable
     }
 
     [Fact]
+    public void A_mistyped_verb_exits_2_and_names_the_nearest_verb()
+    {
+        var (code, _, err) = _cli.Run("extrct", "x", "-o", "y.xyz");
+        Assert.Equal(2, code);
+        Assert.Contains("did you mean 'extract'?", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_inputs_are_named_before_any_work()
     {
         string x = Xyz();
