@@ -29,8 +29,6 @@ public sealed class CompletionCommandTests : IDisposable
     [Fact]
     public void Bash_completes_verbs_sub_verbs_and_each_verbs_own_options()
     {
-        if (!File.Exists("/bin/bash") && !File.Exists("/usr/bin/bash"))
-            return; // covered by the text checks below on machines without bash
         var (code, script, _) = _cli.Run("completion", "bash");
         Assert.Equal(0, code);
         Assert.Equal("extract", Complete(script, "nepforge", "extr"));
