@@ -12,6 +12,7 @@ dotnet build "$root/src/NepForge.Cli/NepForge.Cli.csproj" -c Release --nologo -v
 nf() { echo "\$ nepforge $*" >&2; dotnet "$root/artifacts/bin/NepForge.Cli/release/nepforge.dll" "$@"; }
 traj="$root/examples/si8-aimd/si8_aimd.xyz"
 rm -rf "$out" && mkdir -p "$out"
+rm -rf "$root/examples/quickstart/out"   # the workflow below writes inside its own folder; start it afresh too
 nf info "$traj"
 nf sample "$traj" -o "$out/sampled.xyz" --skip-first 5 --every 3
 nf convert "$out/sampled.xyz" -o "$out/poscars/"
@@ -26,13 +27,13 @@ nf dft status "$out/jobs"
 nf dft collect "$out/jobs" -o "$out/labelled.xyz"
 nf merge "$out/sampled.xyz" "$out/labelled.xyz" -o "$out/dataset.xyz"
 nf filter "$out/dataset.xyz" -o "$out/filtered.xyz" --rejected "$out/rejected.xyz" --max-force 2.5 --min-ratio 0.7
-nf split "$out/filtered.xyz" --test 0.2 --seed 1 -o "$out"
+nf split "$out/filtered.xyz" --test 0.2 --seed 1 -d "$out" --force
 nf info "$out/train.xyz" "$out/test.xyz"
 # The same phase 1 as one resumable workflow file: CP2K AIMD at 300 K and 900 K → sample → perturb ±6 % → CP2K
 # single points → train.xyz, then two active-learning generations: a NEP model trained on the CPU, CPU MD,
 # trajectory cleaning, farthest-point selection, CP2K labels (run it again after an interruption and it resumes).
 nf run "$root/examples/quickstart/workflow.yaml"
 nf status "$root/examples/quickstart/workflow.yaml"
-nf validate "$root/quickstart-out/workflow/train.xyz"
-nf report "$root/quickstart-out/workflow/05.collect" -o "$root/quickstart-out/workflow/report.html"
-echo "quickstart: done; see $out (train.xyz, test.xyz, jobs/ with the CP2K runs, labelled.xyz, poscars/POSCAR-*, perturbed/POSCAR-* ready for VASP; workflow/ with the workflow's stages, its train.xyz and report.html)"
+nf validate "$root/examples/quickstart/out/train.xyz"
+nf report "$root/examples/quickstart/out/05.collect" -o "$root/examples/quickstart/out/report.html"
+echo "quickstart: done; see $out (train.xyz, test.xyz, jobs/ with the CP2K runs, labelled.xyz, poscars/POSCAR-*, perturbed/POSCAR-* ready for VASP; and examples/quickstart/out/ with the workflow's stages, its train.xyz and report.html)"

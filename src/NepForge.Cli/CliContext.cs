@@ -20,11 +20,27 @@ public sealed class CliContext(TextWriter output, TextWriter error)
     /// <summary>Messages, warnings and errors (kept off stdout so that "-o -" pipes stay clean).</summary>
     public TextWriter Error { get; } = error;
 
+    ProgressDisplay? _progress;
+
+    /// <summary>
+    /// The live progress display on stderr (bar with rate and ETA on a terminal, periodic lines otherwise): give it
+    /// to any library entry point that takes an <see cref="IProgress{T}"/> of <see cref="NepForge.Progress.StepProgress"/>.
+    /// </summary>
+    public ProgressDisplay Progress => _progress ??= new ProgressDisplay(Error);
+
     /// <summary>Prints a reader warning or skipped frame as it happens.</summary>
-    public void Warn(ParseDiagnostic d) => Error.WriteLine($"warning: {d}");
+    public void Warn(ParseDiagnostic d)
+    {
+        _progress?.Clear();
+        Error.WriteLine($"warning: {d}");
+    }
 
     /// <summary>Prints a note to stderr.</summary>
-    public void Note(string message) => Error.WriteLine(message);
+    public void Note(string message)
+    {
+        _progress?.Clear();
+        Error.WriteLine(message);
+    }
 
     /// <summary>Runs a command body, turning expected failures into one clear line and an exit code.</summary>
     public int Guard(Func<int> body)

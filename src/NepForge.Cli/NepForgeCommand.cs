@@ -9,7 +9,9 @@ public static class NepForgeCommand
     /// <summary>Builds the command tree.</summary>
     public static RootCommand Create(CliContext cli)
     {
-        var root = new RootCommand("NepForge: build NEP training sets from AIMD and active learning, fast and reliably.")
+        var root = new RootCommand("NepForge: build NEP training sets from AIMD and active learning, fast and reliably.\n"
+            + "Conventions: frames are numbered from 0 wherever an index is printed or read; "
+            + "exit codes: 0 ok, 1 data or run failure, 2 usage (unknown option, bad value, missing input).")
         {
             ExtractCommand.Create(cli),
             ConvertCommand.Create(cli),
@@ -37,6 +39,7 @@ public static class NepForgeCommand
             GpumdCommand.Create(cli),
             ReportCommand.Create(cli),
             SelectCommand.Create(cli),
+            CompletionCommand.Create(cli),
         };
         return root;
     }
@@ -54,6 +57,15 @@ public static class NepForgeCommand
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = Create(new CliContext(output, error));
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var parse = root.Parse(args);
+        // Refused before any work: a typo must not become an input file read for minutes first.
+        var problems = UsageCheck.Problems(parse, args);
+        if (problems.Count > 0)
+        {
+            foreach (string p in problems)
+                error.WriteLine($"nepforge: {p}");
+            return CliContext.UsageError;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }

@@ -67,5 +67,55 @@ static class CommonOptions
             throw new UsageException($"the output '{output}' is also an input; write to a new file");
     }
 
+    // One meaning per short flag across verbs: -t threads, -j parallel jobs, -m model, -T temperature, -n count.
+
+    /// <summary><c>-t, --threads</c>: threads of one process (0 = one per processor).</summary>
+    public static Option<int> Threads(string description = "Threads (default: one per processor)") => new("--threads", "-t")
+    {
+        Description = description,
+        DefaultValueFactory = _ => 0,
+        HelpName = "N",
+    };
+
+    /// <summary><c>-j, --jobs</c>: jobs run at once (as in make -j).</summary>
+    public static Option<int> Jobs(string description, int fallback) => new("--jobs", "-j")
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        HelpName = "N",
+    };
+
+    /// <summary><c>--seed</c> of a random verb: drawn, printed and recorded when not given (<see cref="DrawSeed"/>).</summary>
+    public static Option<int?> Seed(string what) => new("--seed")
+    {
+        Description = what + " (default: a new one, drawn and printed; give it to repeat a run)",
+        HelpName = "S",
+    };
+
+    /// <summary>The seed given, or a fresh one printed as "VERB: seed S (give --seed S to repeat this run)".</summary>
+    public static int DrawSeed(ParseResult r, Option<int?> seed, CliContext cli, string verb)
+    {
+        if (r.GetValue(seed) is { } s)
+            return s;
+        int fresh = Random.Shared.Next(0, int.MaxValue);
+        cli.Note($"{verb}: seed {fresh} (give --seed {fresh} to repeat this run)");
+        return fresh;
+    }
+
+    /// <summary>
+    /// An old option name kept working for users' scripts but left out of --help; read it with <see cref="Either{T}"/>.
+    /// </summary>
+    public static Option<T> HiddenAlias<T>(string name, Option<T> current) => new(name)
+    {
+        Description = $"Old name of {current.Name}",
+        Hidden = true,
+        Arity = current.Arity,
+        AllowMultipleArgumentsPerToken = current.AllowMultipleArgumentsPerToken,
+    };
+
+    /// <summary>The value of <paramref name="current"/>, or of its old name when only that was given.</summary>
+    public static T? Either<T>(ParseResult r, Option<T> current, Option<T> old) =>
+        r.GetResult(old) is { Implicit: false } && r.GetResult(current) is null or { Implicit: true } ? r.GetValue(old) : r.GetValue(current);
+
     public static StructureFormat? ParseFormat(string? name) => name is null ? null : StructureFormats.Parse(name);
 }

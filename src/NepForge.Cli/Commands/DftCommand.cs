@@ -31,12 +31,12 @@ static class DftCommand
         var cutoff = new Option<double?>("--cp2k-cutoff") { Description = "CP2K: plane-wave cutoff, Ry (default: the --quality preset's)", HelpName = "RY" };
         var quality = new Option<string>("--quality") { Description = "CP2K: fast (SZV, 250 Ry, EPS_DEFAULT 1e-8: pipelines and demos), standard (DZVP, 400 Ry, 1e-12) or accurate (DZVP, 600 Ry, 1e-14, EPS_SCF 1e-9); k-points from --kspacing", DefaultValueFactory = _ => "fast", HelpName = "Q" };
         var aimd = new Option<bool>("--aimd") { Description = "AIMD instead of a single point (NVT; VASP: IBRION=0, MDALGO; CP2K: CSVR)" };
-        var temperature = new Option<double>("--temperature") { Description = "AIMD: temperature, K", DefaultValueFactory = _ => 300, HelpName = "K" };
+        var temperature = new Option<double>("--temperature", "-T") { Description = "AIMD: temperature, K", DefaultValueFactory = _ => 300, HelpName = "K" };
         var endTemperature = new Option<double?>("--end-temperature") { Description = "AIMD (VASP): TEEND, K (default: --temperature)", HelpName = "K" };
         var steps = new Option<int>("--steps") { Description = "AIMD: MD steps", DefaultValueFactory = _ => 1000, HelpName = "N" };
         var timestep = new Option<double>("--timestep") { Description = "AIMD: time step, fs", DefaultValueFactory = _ => 1.0, HelpName = "FS" };
         var ensemble = new Option<string>("--ensemble") { Description = "AIMD (VASP): nvt (Nosé–Hoover), nvt-langevin, nve, npt (Langevin + Parrinello–Rahman; bulk only)", DefaultValueFactory = _ => "nvt" };
-        var seed = new Option<int>("--seed") { Description = "AIMD (CP2K): seed of the initial velocities and the thermostat (recorded in the frames)", DefaultValueFactory = _ => 1 };
+        var seed = CommonOptions.Seed("AIMD (CP2K): seed of the initial velocities and the thermostat (written into the CP2K input)");
         var skipBad = CommonOptions.SkipBad();
         var command = new Command("prepare", "Write one job folder per structure with the engine's inputs, structure.xyz (provenance) and job.json (state, input hashes); folders already run or submitted are left alone")
         {
@@ -104,7 +104,7 @@ static class DftCommand
                 {
                     Cp2k = settings,
                     Cp2kMd = r.GetValue(aimd)
-                        ? new Cp2kMdSettings { Temperature = r.GetValue(temperature), Steps = r.GetValue(steps), TimeStepFs = r.GetValue(timestep), Seed = r.GetValue(seed) }
+                        ? new Cp2kMdSettings { Temperature = r.GetValue(temperature), Steps = r.GetValue(steps), TimeStepFs = r.GetValue(timestep), Seed = CommonOptions.DrawSeed(r, seed, cli, "dft prepare") }
                         : null,
                     Kind = r.GetValue(aimd) ? "aimd" : "single-point",
                 };
@@ -142,7 +142,14 @@ static class DftCommand
         var command = new Command("status", "Classify every job folder: converged, unconverged, crashed, incomplete, prepared, missing output, mismatched (output not from structure.xyz), queued, running, quarantined (the users' check.sh)") { jobs, json };
         command.SetAction(r => cli.Guard(() =>
         {
-            var all = DftJobs.Find(r.GetValue(jobs)!).Select(f => (Status: DftJobs.Describe(f), Record: DftJobRecord.Load(f))).ToList();
+            string root = r.GetValue(jobs)!;
+            var all = DftJobs.Find(root).Select(f => (Status: DftJobs.Describe(f), Record: DftJobRecord.Load(f))).ToList();
+            if (all.Count == 0)
+            {
+                // Said, not silent: an empty table would look like "all done".
+                cli.Error.WriteLine($"nepforge: error: {root} holds no job folder: expected folders made by `dft prepare` (job.json) or folders with an OUTCAR, vasprun.xml or CP2K log");
+                return CliContext.Failure;
+            }
             if (r.GetValue(json))
             {
                 foreach (var (s, record) in all)

@@ -14,9 +14,15 @@ static class DftSubmitCommand
 {
     sealed record CommonBatchOptions(
         Argument<string> Jobs, Option<int> MaxAttempts, Option<double> MaxFailed, Option<string[]> Escalate,
-        Option<double> Poll, Option<string?> Command, Option<double?> Timeout, Option<int> Parallel);
+        Option<double> Poll, Option<string?> Command, Option<double?> Timeout, Option<int> Parallel, Option<int> OldParallel);
 
-    static CommonBatchOptions Common(int defaultParallel) => new(
+    static CommonBatchOptions Common(int defaultParallel)
+    {
+        var jobs = CommonOptions.Jobs("Local executor: jobs at once (each with OMP_NUM_THREADS=1)", defaultParallel);
+        return Common(jobs, CommonOptions.HiddenAlias("--parallel", jobs));
+    }
+
+    static CommonBatchOptions Common(Option<int> jobs, Option<int> oldParallel) => new(
         new Argument<string>("jobs") { Description = "Folder of job folders (from `dft prepare`)" },
         new Option<int>("--max-attempts") { Description = "Runs per job (first run + retries) before it is quarantined with its reason", DefaultValueFactory = _ => 3, HelpName = "N" },
         new Option<double>("--max-failed") { Description = "Stop submitting when more than this fraction of finished jobs is quarantined (after 5 have finished)", DefaultValueFactory = _ => 0.2, HelpName = "FRACTION" },
@@ -24,14 +30,15 @@ static class DftSubmitCommand
         new Option<double>("--poll") { Description = "Seconds between polls while waiting", DefaultValueFactory = _ => 5, HelpName = "S" },
         new Option<string?>("--command") { Description = "What each job runs in its folder (default for CP2K: cp2k.psmp -i in.inp -o out.log; VASP needs one, e.g. \"mpirun -np 16 vasp_std > vasp.out\")", HelpName = "CMD" },
         new Option<double?>("--timeout") { Description = "Local executor: seconds per job before its process tree is killed", HelpName = "S" },
-        new Option<int>("--parallel", "-j") { Description = "Local executor: jobs at once (each with OMP_NUM_THREADS=1)", DefaultValueFactory = _ => defaultParallel, HelpName = "N" });
+        jobs,
+        oldParallel);
 
     public static Command Run(CliContext cli)
     {
         var o = Common(1);
         var command = new Command("run", "Run the jobs on this machine and wait (the same as `dft submit --executor local --wait`): N at a time, failures retried and escalated, then quarantined; finished jobs are never rerun")
         {
-            o.Jobs, o.Parallel, o.Timeout, o.Command, o.MaxAttempts, o.MaxFailed, o.Escalate, o.Poll,
+            o.Jobs, o.Parallel, o.OldParallel, o.Timeout, o.Command, o.MaxAttempts, o.MaxFailed, o.Escalate, o.Poll,
         };
         command.SetAction(r => cli.Guard(() => Drive(cli, r, o, Local(r, o), wait: true)));
         return command;
@@ -51,7 +58,7 @@ static class DftSubmitCommand
         var arrayMax = new Option<int>("--array-max") { Description = "Slurm: array tasks running at once (%max); 0 = no limit", DefaultValueFactory = _ => 0, HelpName = "N" };
         var command = new Command("submit", "Submit the jobs through a scheduler (Slurm arrays, or local background processes) and, with --wait, follow them to the end: one squeue per poll, failures retried (unconverged SCF one escalation rung further), quarantined after --max-attempts. Running it again submits nothing queued, running or finished")
         {
-            o.Jobs, executor, wait, partition, minutes, ntasks, cpus, template, arrayMax, o.Command, o.Parallel, o.Timeout,
+            o.Jobs, executor, wait, partition, minutes, ntasks, cpus, template, arrayMax, o.Command, o.Parallel, o.OldParallel, o.Timeout,
             o.MaxAttempts, o.MaxFailed, o.Escalate, o.Poll, dryRun,
         };
         command.SetAction(r => cli.Guard(() =>
@@ -84,7 +91,7 @@ static class DftSubmitCommand
     static ExecutorSpec Local(ParseResult r, CommonBatchOptions o) => new()
     {
         Kind = "local",
-        Parallel = r.GetValue(o.Parallel) >= 1 ? r.GetValue(o.Parallel) : throw new UsageException("--parallel must be ≥ 1"),
+        Parallel = CommonOptions.Either(r, o.Parallel, o.OldParallel) is var jobs and >= 1 ? jobs : throw new UsageException("--jobs must be ≥ 1"),
         Timeout = r.GetValue(o.Timeout),
         Poll = r.GetValue(o.Poll),
     };
@@ -109,6 +116,8 @@ static class DftSubmitCommand
         string? last = null;
         var summary = batch.Run(wait, s =>
         {
+            if (wait)
+                cli.Progress.Report(s.AsProgress($"dft {exec}"));
             // The progress display: one line whenever the counts change.
             string line = s.ToString();
             if (line == last)

@@ -52,7 +52,7 @@ static class ExtractCommand
                 "xml" or "vasprun" => VaspSourceKind.Vasprun,
                 var other => throw new UsageException($"--format {other}: use outcar or xml"),
             };
-            var progress = new ProgressLine(cli.Error);
+            var progress = cli.Progress;
             var extractor = new VaspExtractor(new VaspExtractOptions
             {
                 Energy = kind,
@@ -63,13 +63,8 @@ static class ExtractCommand
                 ConfigType = r.GetValue(configType),
                 Source = source,
                 SkipBad = r.GetValue(skipBad),
-                OnDiagnostic = d =>
-                {
-                    progress.Clear();
-                    cli.Warn(d);
-                },
-                OnFileStart = progress.Start,
-                OnProgress = progress.Update,
+                OnDiagnostic = cli.Warn,
+                Progress = progress,
             });
             string outPath = r.GetValue(output)!;
             // CP2K logs and pw.x outputs made by hand are read by their own readers; everything else is VASP's.
@@ -102,6 +97,13 @@ static class ExtractCommand
                 written = writer.FramesWritten;
             }
             progress.Clear();
+            // Said, not silent: a folder search reads only OUTCAR and vasprun.xml, never OUTCAR.unfinished or vasprun.1.xml.
+            var lookalikes = all.SelectMany(VaspExtractor.SkippedLookalikes).ToList();
+            if (lookalikes.Count > 0)
+            {
+                string shownNames = string.Join(", ", lookalikes.Take(5)) + (lookalikes.Count > 5 ? ", …" : "");
+                cli.Note($"extract: skipped {lookalikes.Count} file(s) in the folder search not named OUTCAR or vasprun.xml ({shownNames}); give them by name to read them");
+            }
             foreach (var o in otherSummaries)
                 cli.Note(string.Create(CultureInfo.InvariantCulture, $"{o.Path}: {o.Engine}, {o.Steps} step(s), {o.Kept} kept, {o.Unconverged} unconverged; {o.Reason}"));
             if (vaspPaths.Count == 0)

@@ -24,7 +24,8 @@ public static class GpumdCommand
         var d = new MdCondition();
         var input = new Argument<string>("input") { Description = "Starting structure(s); each frame gets its own set of folders" };
         var output = new Option<string>("--output", "-o") { Description = "Folder to create the run folders in", Required = true, HelpName = "DIR" };
-        var temps = new Option<double[]>("--temperatures", "-T") { Description = "Temperatures, K", Required = true, AllowMultipleArgumentsPerToken = true, HelpName = "K" };
+        var temps = new Option<double[]>("--temperature", "-T") { Description = "Temperatures, K (one or more: -T 300 600)", AllowMultipleArgumentsPerToken = true, HelpName = "K" };
+        var oldTemps = CommonOptions.HiddenAlias("--temperatures", temps);
         var press = new Option<double[]>("--pressures", "-P") { Description = "Pressures, GPa (NPT with npt_scr; without: NVT with nvt_bdp)", AllowMultipleArgumentsPerToken = true, HelpName = "GPa" };
         var potential = new Option<string>("--potential") { Description = "NEP model file for the potential line (written as an absolute path)", DefaultValueFactory = _ => "nep.txt", HelpName = "nep.txt" };
         var steps = new Option<long>("--steps") { Description = "MD steps per run", DefaultValueFactory = _ => d.Steps };
@@ -35,11 +36,13 @@ public static class GpumdCommand
         var noMass = new Option<bool>("--no-masses") { Description = "Leave the mass column out of model.xyz (GPUMD then uses its own table)" };
         var command = new Command("prepare", "Write GPUMD run folders (model.xyz with masses and velocities, run.in from a template) for every structure × temperature × pressure")
         {
-            input, output, temps, press, potential, steps, dt, thermo, xyz, template, noMass,
+            input, output, temps, oldTemps, press, potential, steps, dt, thermo, xyz, template, noMass,
         };
         command.SetAction(r => cli.Guard(() =>
         {
-            var ts = r.GetValue(temps) ?? [];
+            var ts = CommonOptions.Either(r, temps, oldTemps) ?? [];
+            if (ts.Length == 0)
+                throw new UsageException("-T/--temperature is required (one or more, K)");
             var ps = r.GetValue(press) ?? [];
             if (r.GetValue(steps) < 1 || r.GetValue(thermo) < 1 || r.GetValue(xyz) < 1 || !(r.GetValue(dt) > 0))
                 throw new UsageException("--steps, --dump-thermo, --dump-xyz must be ≥ 1 and --time-step > 0");

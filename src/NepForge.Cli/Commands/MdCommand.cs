@@ -21,9 +21,9 @@ static class MdCommand
         var ensemble = new Option<string>("--ensemble") { Description = "nve, langevin, bussi (CSVR, GPUMD's nvt_bdp) or npt (Bussi + Berendsen barostat)", DefaultValueFactory = _ => "bussi" };
         var tau = new Option<double>("--tau") { Description = "Thermostat time constant, fs", DefaultValueFactory = _ => 100, HelpName = "FS" };
         var pressure = new Option<double>("--pressure") { Description = "NPT: target pressure, GPa", DefaultValueFactory = _ => 0, HelpName = "GPA" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the initial velocities and the thermostat noise (recorded in every frame)", DefaultValueFactory = _ => 1 };
+        var seed = CommonOptions.Seed("Seed of the initial velocities and the thermostat noise (recorded in every frame)");
         var frameIndex = new Option<int>("--frame") { Description = "Which frame of the input to start from (0-based)", DefaultValueFactory = _ => 0, HelpName = "K" };
-        var threads = new Option<int>("--threads", "-j") { Description = "Threads (default: one per processor)", DefaultValueFactory = _ => 0, HelpName = "N" };
+        var threads = CommonOptions.Threads();
         var command = new Command("md", "Molecular dynamics with a NEP model on the CPU (velocity Verlet; Bussi or Langevin NVT, Berendsen NPT) for small systems without GPUMD; frames written like GPUMD's dump, the model's energy and forces as nep_energy / nep_forces (never DFT labels)")
         {
             input, model, output, temperature, steps, timestep, dumpEvery, ensemble, tau, pressure, seed, frameIndex, threads,
@@ -41,7 +41,8 @@ static class MdCommand
                 DumpEvery = r.GetValue(dumpEvery),
                 ThermostatFs = r.GetValue(tau),
                 PressureGpa = r.GetValue(pressure),
-                Seed = r.GetValue(seed),
+                Seed = CommonOptions.DrawSeed(r, seed, cli, "md"),
+                Progress = cli.Progress,
                 Ensemble = r.GetValue(ensemble)!.ToLowerInvariant() switch
                 {
                     "nve" => MdEnsemble.Nve,

@@ -21,7 +21,7 @@ static class NepCommand
 
     static Option<string> Model() => new("--model", "-m") { Description = "NEP model file (nep.txt)", Required = true, HelpName = "nep.txt" };
 
-    static Option<int> Threads() => new("--threads", "-j") { Description = "Threads (default: one per processor)", DefaultValueFactory = _ => 0, HelpName = "N" };
+    static Option<int> Threads() => CommonOptions.Threads();
 
     static NepCalculator Calculator(ParseResult r, Option<string> model, Option<int> threads)
     {
@@ -235,6 +235,7 @@ static class NepCommand
                         else
                             writer.WriteMean(frames, batch[k], descriptors[k]);
                     }
+                    cli.Progress.Report(new NepForge.Progress.StepProgress("nep descriptors", frames, 0, "frames"));
                 }
                 if (frames == 0)
                     throw new InvalidOperationException($"'{inPath}' holds no frames");

@@ -8,7 +8,7 @@ using NepForge.Training;
 namespace NepForge.Cli.Commands;
 
 /// <summary>
-/// <c>nepforge nep errors DIR [-o errors.csv] [--factor 3] [--top 20]</c>: per-structure errors of a training run
+/// <c>nepforge nep errors DIR [-o errors.csv] [--factor 3] [--worst 20]</c>: per-structure errors of a training run
 /// mapped onto train.xyz frames, and the outliers.
 /// </summary>
 public static class NepErrorsCommand
@@ -20,12 +20,13 @@ public static class NepErrorsCommand
         var dir = new Argument<string>("dir") { Description = "Training folder with train.xyz, energy_train.out, force_train.out (virial_train.out optional)" };
         var output = new Option<string>("--output", "-o") { Description = "CSV table (\"-\" = stdout)", DefaultValueFactory = _ => "-", HelpName = "OUT.csv" };
         var factor = new Option<double>("--factor") { Description = "Outlier: energy error or force RMSE above this × the overall RMSE", DefaultValueFactory = _ => 3.0 };
-        var top = new Option<int>("--top") { Description = "Outliers to list", DefaultValueFactory = _ => 20 };
+        var top = new Option<int>("--worst") { Description = "Worst frames (outliers) to list, as in `nep eval --worst`", DefaultValueFactory = _ => 20, HelpName = "N" };
+        var oldTop = CommonOptions.HiddenAlias("--top", top);
         var set = new Option<string>("--set") { Description = "train (train.xyz, *_train.out) or test (test.xyz, *_test.out; nep keeps the test set in file order)", DefaultValueFactory = _ => "train" };
         set.AcceptOnlyFromAmong("train", "test");
         var command = new Command("errors", "Per-structure energy/force/virial errors from *_train.out mapped to train.xyz frames (full-batch runs), with an outlier list")
         {
-            dir, output, factor, top, set,
+            dir, output, factor, top, oldTop, set,
         };
         command.SetAction(r => cli.Guard(() =>
         {
@@ -61,7 +62,7 @@ public static class NepErrorsCommand
             AtomicFile.Write(r.GetValue(output)!, s =>
             {
                 using var w = new StreamWriter(s, leaveOpen: true);
-                w.WriteLine("structure,config_type,atoms,e_nep_ev_per_atom,e_target_ev_per_atom,de_mev_per_atom,f_rmse_mev_per_a,f_max_abs_mev_per_a,v_rmse_mev_per_atom");
+                w.WriteLine("frame,config_type,atoms,e_nep_ev_per_atom,e_target_ev_per_atom,de_mev_per_atom,f_rmse_mev_per_a,f_max_abs_mev_per_a,v_rmse_mev_per_atom");
                 foreach (var x in rows)
                 {
                     w.WriteLine(string.Join(',',
@@ -71,9 +72,9 @@ public static class NepErrorsCommand
                 }
             });
             var outliers = NepErrorTable.Outliers(rows, r.GetValue(factor));
-            cli.Note($"nep errors: {rows.Count} structure(s) mapped to {which}.xyz; {outliers.Count} outlier(s) above {r.GetValue(factor).ToString("G", CultureInfo.InvariantCulture)} × RMSE");
-            foreach (var (row, why) in outliers.Take(r.GetValue(top)))
-                cli.Note($"  structure {row.Index}{(row.ConfigType is { } ct ? $" ({ct})" : "")}: {why}");
+            cli.Note($"nep errors: {rows.Count} structure(s) mapped to {which}.xyz; {outliers.Count} outlier(s) above {r.GetValue(factor).ToString("G", CultureInfo.InvariantCulture)} × RMSE (frames numbered from 0)");
+            foreach (var (row, why) in outliers.Take(CommonOptions.Either(r, top, oldTop)))
+                cli.Note($"  frame {row.Index}{(row.ConfigType is { } ct ? $" ({ct})" : "")}: {why}");
             return CliContext.Success;
         }));
         return command;

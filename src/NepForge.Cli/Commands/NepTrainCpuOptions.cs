@@ -16,7 +16,7 @@ sealed class NepTrainCpuOptions
     };
 
     readonly Option<long?> _seed = PerturbCommand.SeedOption();
-    readonly Option<int> _threads = new("--threads") { Description = "CPU engine: threads (default: one per core); results do not depend on it", DefaultValueFactory = _ => 0, HelpName = "N" };
+    readonly Option<int> _threads = new("--threads", "-t") { Description = "CPU engine: threads (default: one per core); results do not depend on it", DefaultValueFactory = _ => 0, HelpName = "N" };
     readonly Option<double?> _timeLimit = new("--time-limit") { Description = "CPU engine: stop cleanly after MINUTES and keep the best model so far (a committee shares the time)", HelpName = "MINUTES" };
     readonly Option<int?> _generations = new("--generations") { Description = "CPU engine: optimiser steps (default: nep.in's generation)", HelpName = "N" };
     readonly Option<double> _lr = new("--lr") { Description = "CPU engine: Adam's initial learning rate", DefaultValueFactory = _ => 0.01, HelpName = "RATE" };
@@ -68,7 +68,7 @@ sealed class NepTrainCpuOptions
         };
         if (committee == 1)
             return Report(cli, Train(cli, options));
-        var line = new TrainingProgressLine(cli.Error);
+        var line = new TrainingProgressLine(cli);
         var results = NepCommittee.Train(folder, committee, r.GetValue(_bootstrap), options,
             (k, m) => { line.Clear(); cli.Note($"nep train: committee model {k + 1}/{committee} in {m.Directory} (seed {m.Seed})"); },
             new SyncProgress<NepTrainingProgress>(line.Show));
@@ -81,7 +81,7 @@ sealed class NepTrainCpuOptions
 
     static NepCpuTrainingResult Train(CliContext cli, NepCpuTrainingOptions options)
     {
-        var line = new TrainingProgressLine(cli.Error);
+        var line = new TrainingProgressLine(cli);
         try
         {
             return NepCpuTrainer.Train(options, new SyncProgress<NepTrainingProgress>(line.Show));
@@ -116,37 +116,17 @@ sealed class NepTrainCpuOptions
     }
 }
 
-/// <summary>The live line of a training run: generation, elapsed, ETA, loss and RMSEs; plain lines when not a terminal.</summary>
-sealed class TrainingProgressLine(TextWriter error)
+/// <summary>A training run's progress through the one CLI display: generations with rate and ETA, then loss and RMSEs.</summary>
+sealed class TrainingProgressLine(CliContext cli)
 {
-    readonly bool _interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
-    bool _drawn;
-
     public void Show(NepTrainingProgress p)
     {
         var ci = CultureInfo.InvariantCulture;
-        string text = string.Create(ci, $"generation {p.Generation}/{p.Generations}, {Clock(p.Elapsed)} elapsed")
-                      + (p.Remaining is { } eta ? $", ETA {Clock(eta)}" : "")
-                      + string.Create(ci, $", loss {p.Loss:G4}")
-                      + (p.Train is { } t ? $"; train {NepTrainCpuOptions.Rmse(t)}" : "")
-                      + (p.Test is { } te ? $"; test {NepTrainCpuOptions.Rmse(te)}" : "");
-        if (_interactive)
-        {
-            error.Write("\r" + (text.Length > 150 ? text[..150] : text.PadRight(150)));
-            _drawn = true;
-        }
-        else if (p.Train is not null)
-        {
-            error.WriteLine("nep train: " + text);
-        }
+        string detail = string.Create(ci, $", loss {p.Loss:G4}")
+                        + (p.Train is { } t ? $"; train {NepTrainCpuOptions.Rmse(t)}" : "")
+                        + (p.Test is { } te ? $"; test {NepTrainCpuOptions.Rmse(te)}" : "");
+        cli.Progress.Report(new NepForge.Progress.StepProgress("nep train", p.Generation, p.Generations, "generations"), detail);
     }
 
-    public void Clear()
-    {
-        if (_drawn)
-            error.Write("\r" + new string(' ', 150) + "\r");
-        _drawn = false;
-    }
-
-    static string Clock(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : $"{t.Minutes}m{t.Seconds:00}s";
+    public void Clear() => cli.Progress.Clear();
 }

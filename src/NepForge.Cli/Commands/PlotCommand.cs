@@ -16,7 +16,7 @@ public static class PlotCommand
     public static Command Create(CliContext cli)
     {
         ArgumentNullException.ThrowIfNull(cli);
-        var plot = new Command("plot", "Plots as SVG (or PNG with rsvg-convert): training loss, parity, g(r), thermo.out, dataset distributions");
+        var plot = new Command("plot", "Plots as SVG (or PNG/PDF with rsvg-convert): training loss, parity, g(r), thermo.out, dataset distributions");
         plot.Subcommands.Add(Loss(cli));
         plot.Subcommands.Add(Parity(cli));
         plot.Subcommands.Add(Thermo(cli));
@@ -26,12 +26,23 @@ public static class PlotCommand
         return plot;
     }
 
-    static Option<string> Output(string fallback) => new("--output", "-o")
+    static Option<string> Output(string fallback)
     {
-        Description = "Output file: .svg, or .png (needs rsvg-convert)",
-        DefaultValueFactory = _ => fallback,
-        HelpName = "OUT.svg|OUT.png",
-    };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "Output file: .svg, or .png / .pdf (need rsvg-convert); other names are refused",
+            DefaultValueFactory = _ => fallback,
+            HelpName = "OUT.svg|.png|.pdf",
+        };
+        // Refused at parse time, before the input is read: never SVG written under a .jpg or .pdf name.
+        output.Validators.Add(result =>
+        {
+            string? path = result.GetValueOrDefault<string>();
+            if (path is not null && PngExport.FormatOf(path) is null)
+                result.AddError($"-o {path}: a plot is written as .svg, .png or .pdf (by the name's extension)");
+        });
+        return output;
+    }
 
     static Command Simple(CliContext cli, string name, string argName, string description, string fallback, Func<string, string> render)
     {
@@ -87,7 +98,7 @@ public static class PlotCommand
         var input = new Argument<string>("thermo.out") { Description = "GPUMD's thermo.out" };
         var interval = new Option<double?>("--interval")
         {
-            Description = "fs between rows (dump_thermo × time_step); default: from the file's # dt_output header, else rows are numbered",
+            Description = "fs between rows (dump_thermo × time_step); default: from run.in beside thermo.out, else the file's # dt_output header, else rows are numbered",
             HelpName = "fs",
         };
         var output = Output("thermo.svg");
@@ -96,7 +107,16 @@ public static class PlotCommand
         {
             if (r.GetValue(interval) is { } dt && !(dt > 0))
                 throw new UsageException("--interval must be > 0");
-            var fig = ThermoPlot.Create(ThermoFile.Read(r.GetValue(input)!), r.GetValue(interval));
+            string path = r.GetValue(input)!;
+            var thermo = ThermoFile.Read(path);
+            // The run.in beside thermo.out gives the time of every row (time_step × dump_thermo, run by run).
+            string runIn = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "run.in");
+            double[]? times = r.GetValue(interval) is null ? ThermoTimes.FromRunIn(runIn, thermo.Rows) : null;
+            if (times is not null)
+                cli.Note($"plot thermo: time axis from {runIn}");
+            else if (File.Exists(runIn) && r.GetValue(interval) is null && thermo.OutputIntervalFs is null)
+                cli.Note($"plot thermo: {runIn} does not account for the {thermo.Rows} rows (dump_thermo per run); rows are numbered, give --interval FS");
+            var fig = ThermoPlot.Create(thermo, r.GetValue(interval), times);
             return Save(cli, SvgRenderer.Render(fig), r.GetValue(output)!);
         }));
         return command;
@@ -129,6 +149,8 @@ public static class PlotCommand
 
     static int Save(CliContext cli, string svg, string path)
     {
+        if (PngExport.FormatOf(path) is null)
+            throw new UsageException($"-o {path}: a plot is written as .svg, .png or .pdf (by the name's extension)");
         PngExport.Save(svg, path);
         cli.Note($"plot: → {path}");
         return CliContext.Success;

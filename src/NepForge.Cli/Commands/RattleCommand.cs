@@ -24,7 +24,7 @@ public static class RattleCommand
         var (minRatio, pairDistance) = PerturbCommand.GuardOptions("d_min per element pair as R × the sum of the two covalent radii (instead of or with --d-min: the larger applies)");
         var width = new Option<double>("--width") { Description = "Width of the acceptance error function, Å (hiphive's default 0.1); 0 = hard wall, no pair ever ends below d_min", DefaultValueFactory = _ => 0.1, HelpName = "Å" };
         var iterations = new Option<int>("--iterations") { Description = "Monte-Carlo sweeps over all atoms (hiphive's n_iter)", DefaultValueFactory = _ => 10, HelpName = "N" };
-        var count = new Option<int>("--count", "--copies", "-n") { Description = "Rattled copies of each frame (after --keep-first)", DefaultValueFactory = _ => 1, HelpName = "M" };
+        var count = new Option<int>("--count", "-n") { Description = "Rattled copies of each frame (after --keep-first)", DefaultValueFactory = _ => 1, HelpName = "M" };
         var keepFirst = new Option<long>("--keep-first") { Description = "Pass the first K frames through unchanged (labels and all) and rattle only the later ones", HelpName = "K" };
         var maxDisp = new Option<double>("--max-disp") { Description = "Reject moves taking an atom farther than this from its start, Å (hiphive's max_disp)", DefaultValueFactory = _ => 2.0, HelpName = "Å" };
         var maxAttempts = new Option<int>("--max-attempts") { Description = "Trial moves per atom and sweep before stopping with an error (hiphive's max_attempts)", DefaultValueFactory = _ => 5000, HelpName = "N" };
@@ -37,16 +37,17 @@ public static class RattleCommand
         var species = CommonOptions.Species();
         var skipBad = CommonOptions.SkipBad();
 
+        var oldCopies = CommonOptions.HiddenAlias("--copies", count);
         var command = new Command("rattle", "Monte-Carlo rattle with a minimum distance (hiphive's mc_rattle), seeded: M copies per frame, optionally keeping the first K frames as they are")
         {
-            input, output, std, dMin, minRatio, pairDistance, width, iterations, count, keepFirst, maxDisp, maxAttempts,
+            input, output, std, dMin, minRatio, pairDistance, width, iterations, count, oldCopies, keepFirst, maxDisp, maxAttempts,
             seed, configType, layout, to, direct, from, species, skipBad,
         };
         command.SetAction(r => cli.Guard(() =>
         {
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
             CommonOptions.RefuseInputAsOutput(outPath, inPath);
-            int m = r.GetValue(count);
+            int m = CommonOptions.Either(r, count, oldCopies);
             long keep = r.GetValue(keepFirst);
             if (m < 1)
                 throw new UsageException("--count must be ≥ 1");

@@ -25,7 +25,7 @@ static class SelectCommand
     {
         var inputs = new Argument<string[]>("candidates") { Description = "Candidate structure files (extxyz, …); frames keep their source file and index", Arity = ArgumentArity.ZeroOrMore };
         var output = CommonOptions.Output(required: false);
-        var model = new Option<string?>("--model") { Description = "nep.txt whose scaled descriptors define the distance (default: the first --committee model)", HelpName = "NEP" };
+        var model = new Option<string?>("--model", "-m") { Description = "nep.txt whose scaled descriptors define the distance (default: the first --committee model)", HelpName = "NEP" };
         var baseSet = new Option<string?>("--base") { Description = "Training set already selected (e.g. train.xyz); its descriptors are cached in BASE.nfdesc", HelpName = "BASE" };
         var max = new Option<int>("--max") { Description = "Most structures to pick", DefaultValueFactory = _ => 100, HelpName = "N" };
         var minDistance = new Option<double>("--min-distance") { Description = "Pick only candidates strictly farther than this from everything selected", DefaultValueFactory = _ => 0.01, HelpName = "D" };
@@ -47,7 +47,7 @@ static class SelectCommand
         var plot = new Option<string?>("--plot") { Description = "PCA map SVG (default OUT with .pca.svg)", HelpName = "FILE" };
         var noCache = new Option<bool>("--no-cache") { Description = "Neither read nor write the base descriptor cache" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the report; write nothing" };
-        var threads = new Option<int>("--threads") { Description = "Threads (0 = all)", HelpName = "T" };
+        var threads = new Option<int>("--threads", "-t") { Description = "Threads (0 = all)", HelpName = "T" };
 
         var command = new Command("select", "Active-learning selection: farthest-point sampling in NEP descriptor space against the training set, optional committee / GPUMD active filter")
         {

@@ -16,14 +16,17 @@ static class SplitCommand
         var input = new Argument<string>("input") { Description = "Dataset to split (extxyz or POSCAR folder; \"-\" = stdin)" };
         var test = new Option<double>("--test") { Description = "Fraction of each config_type that goes to the test set", Required = true, HelpName = "FRACTION" };
         var seed = new Option<int?>("--seed") { Description = "Seed of the random choice (printed and recorded when not given)", HelpName = "S" };
-        var dir = new Option<string>("--output-dir", "-o") { Description = "Folder for the two files", DefaultValueFactory = _ => ".", HelpName = "DIR" };
+        // -d, not -o: -o names an output file in every other verb.
+        var dir = new Option<string>("--output-dir", "-d") { Description = "Folder for the two files (existing ones are kept unless --force)", DefaultValueFactory = _ => ".", HelpName = "DIR" };
+        var oldDir = CommonOptions.HiddenAlias("-o", dir);
+        var force = new Option<bool>("--force") { Description = "Replace train/test files that already exist in the output folder" };
         var trainName = new Option<string>("--train-name") { Description = "File name of the training set", DefaultValueFactory = _ => "train.xyz" };
         var testName = new Option<string>("--test-name") { Description = "File name of the test set", DefaultValueFactory = _ => "test.xyz" };
         var from = CommonOptions.From();
         var skipBad = CommonOptions.SkipBad();
         var command = new Command("split", "Split a dataset into train.xyz and test.xyz, stratified by config_type, with a seed")
         {
-            input, test, seed, dir, trainName, testName, from, skipBad,
+            input, test, seed, dir, oldDir, force, trainName, testName, from, skipBad,
         };
         var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
@@ -34,6 +37,11 @@ static class SplitCommand
             string inPath = r.GetValue(input)!;
             var format = CommonOptions.ParseFormat(r.GetValue(from)) ?? StructureFormats.DetectInput(inPath);
             var readOptions = CommonOptions.ReadOptions(r, cli, skipBad);
+            string folder = CommonOptions.Either(r, dir, oldDir)!;
+            string trainPath = Path.Combine(folder, r.GetValue(trainName)!), testPath = Path.Combine(folder, r.GetValue(testName)!);
+            // Checked before any work: a split run twice in one folder must not silently replace a curated train.xyz.
+            if (!r.GetValue(force) && new[] { trainPath, testPath }.FirstOrDefault(File.Exists) is { } existing)
+                throw new UsageException($"'{existing}' exists; give --force to replace it, or -d DIR for another folder");
             int s = r.GetValue(seed) ?? Random.Shared.Next();
 
             // Pass 1: config_type of every frame (stdin is held in memory, as it cannot be read twice).
@@ -50,8 +58,6 @@ static class SplitCommand
             }
             bool[] isTest = DatasetSplit.Stratified(types, fraction, s);
 
-            string folder = r.GetValue(dir)!;
-            string trainPath = Path.Combine(folder, r.GetValue(trainName)!), testPath = Path.Combine(folder, r.GetValue(testName)!);
             using var trainFile = AtomicFile.Create(trainPath);
             using var testFile = AtomicFile.Create(testPath);
             long nTrain = 0, nTest = 0;

@@ -22,8 +22,25 @@ static class WorkflowCommands
             string path = r.GetValue(output)!;
             if (File.Exists(path))
                 throw new UsageException($"{path} exists; not overwriting it");
+            // The files the workflow names (INCARs, the Slurm header) are written beside it, never over a user's own.
+            string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            var companions = WorkflowTemplates.CompanionFiles.GetValueOrDefault(name) ?? new Dictionary<string, string>();
             AtomicFile.WriteAllText(path, text);
-            cli.Note($"init: wrote {path} ({name}); edit it, then `nepforge run {path}`");
+            var written = new List<string>();
+            foreach (var (file, content) in companions)
+            {
+                string target = Path.Combine(folder, file);
+                if (File.Exists(target))
+                {
+                    cli.Note($"init: kept your {target}");
+                    continue;
+                }
+                AtomicFile.WriteAllText(target, content);
+                written.Add(file);
+            }
+            cli.Note($"init: wrote {path} ({name})" + (written.Count > 0 ? $" and {string.Join(", ", written)} beside it" : "") + $"; edit them, then `nepforge run {path}`");
+            if (name == "vasp-slurm")
+                cli.Note("init: still yours to provide: start.vasp (the starting structure) and potcar_dir (your POTCAR library)");
             return CliContext.Success;
         }));
         return command;

@@ -59,6 +59,9 @@ public sealed record DftBatchSummary
     /// <summary>Jobs still in an executor's hands.</summary>
     public int Active => Queued + Running;
 
+    /// <summary>Jobs finished (converged or quarantined) of all, as a progress report.</summary>
+    public NepForge.Progress.StepProgress AsProgress(string step) => new(step, Converged + Quarantined, Total, "jobs");
+
     /// <summary>Quarantined / (converged + quarantined).</summary>
     public double FailedFraction => Converged + Quarantined == 0 ? 0 : Quarantined / (double)(Converged + Quarantined);
 

@@ -51,6 +51,9 @@ public sealed record MdOptions
 
     /// <summary>Seed of the initial velocities and the thermostat noise; recorded in every frame.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>Steps done ("md", steps), about 200 times a run and at its end.</summary>
+    public IProgress<NepForge.Progress.StepProgress>? Progress { get; init; }
 }
 
 /// <summary>One dumped MD frame and its thermodynamics.</summary>
@@ -105,8 +108,11 @@ public sealed class NepMolecularDynamics
 
         var result = _calculator.Compute(frame);
         double dt = o.TimeStepFs;
+        int reportEvery = Math.Max(1, o.Steps / 200);
         for (int step = 0; ; step++)
         {
+            if (step % reportEvery == 0 || step == o.Steps)
+                o.Progress?.Report(new NepForge.Progress.StepProgress("md", step, o.Steps, "steps"));
             if (step % o.DumpEvery == 0)
                 yield return Dump(frame, v, result, step, mass, dof);
             if (step == o.Steps)

@@ -16,7 +16,6 @@ namespace NepForge.Plotting;
 public static class HtmlReport
 {
     static readonly string[] Quantities = ["energy", "force", "virial", "stress"];
-    static readonly string[] ThermoFiles = ["thermo.out"];
     static readonly string[] DatasetFiles = ["train.xyz", "test.xyz"];
 
     /// <summary>Builds the page; <paramref name="notes"/> receives one line per section added or skipped.</summary>
@@ -76,7 +75,7 @@ public static class HtmlReport
                     File.Exists(P("virial_train.out")) ? PredictionFile.Read(P("virial_train.out")) : null);
                 var outliers = NepErrorTable.Outliers(rows);
                 body.Append(CultureInfo.InvariantCulture, $"<p>{rows.Count} structures mapped to train.xyz; {outliers.Count} outlier(s) above 3 × RMSE.</p>\n");
-                body.Append("<table><tr><th>structure</th><th>config_type</th><th>atoms</th><th>ΔE (meV/atom)</th><th>F RMSE (meV/Å)</th><th>why</th></tr>\n");
+                body.Append("<table><tr><th>frame (0-based)</th><th>config_type</th><th>atoms</th><th>ΔE (meV/atom)</th><th>F RMSE (meV/Å)</th><th>why</th></tr>\n");
                 foreach (var (r, why) in outliers.Take(30))
                 {
                     body.Append(CultureInfo.InvariantCulture,
@@ -90,10 +89,14 @@ public static class HtmlReport
             }
             sections++;
         }
-        foreach (var thermo in ThermoFiles.Select(P).Where(File.Exists))
+        // thermo.out, thermo1.out, … (one per run folder or per run of a study), each timed by the run.in beside it.
+        foreach (var thermo in Directory.EnumerateFiles(folder, "thermo*.out").Order(StringComparer.Ordinal))
         {
-            body.Append("<h2>MD run (thermo.out)</h2>\n").Append(SvgRenderer.Render(ThermoPlot.Create(ThermoFile.Read(thermo))));
-            notes("report: thermo.out");
+            var t = ThermoFile.Read(thermo);
+            string name = Path.GetFileName(thermo);
+            body.Append(CultureInfo.InvariantCulture, $"<h2>MD run ({E(name)})</h2>\n")
+                .Append(SvgRenderer.Render(ThermoPlot.Create(t, null, ThermoTimes.FromRunIn(P("run.in"), t.Rows))));
+            notes($"report: {name}");
             sections++;
         }
         var datasets = DatasetFiles.Select(P).Where(File.Exists).ToList();

@@ -101,6 +101,19 @@ public static class NiceScale
         return (lo, hi, [.. ticks]);
     }
 
+    /// <summary>The smallest 1, 2 or 5 × 10ᵏ at or above <paramref name="value"/> (&gt; 0).</summary>
+    public static double NextLogTick(double value)
+    {
+        int e = (int)Math.Floor(Math.Log10(value) + 1e-9);
+        foreach (double m in new[] { 1.0, 2.0, 5.0, 10.0 })
+        {
+            double t = m * Math.Pow(10, e);
+            if (t >= value * (1 - 1e-9))
+                return t;
+        }
+        return 10 * Math.Pow(10, e);
+    }
+
     /// <summary>A tick label with as many decimals as <paramref name="step"/> needs (no float noise such as 0.30000000000000004).</summary>
     public static string Label(double value, double step)
     {

@@ -298,6 +298,10 @@ public static class SvgRenderer
             (lo, hi) = axis.Log ? (1, 10) : (0, 1);
         if (axis.Log)
         {
+            // A count axis (histogram bars) ends at a labelled 1-2-5 tick at or above the tallest bar: on a small set
+            // the tight range would stop at a tick below it (bars of 3 under a top label of 2).
+            if (!horizontal && axis.Max is null && c.Series.Any(s => s.Kind == SeriesKind.Histogram))
+                hi = NiceScale.NextLogTick(hi);
             var (a, b, ticks) = NiceScale.LogTight(lo, hi);
             return (axis.Min ?? a, axis.Max ?? b, [.. ticks.Where(t => t >= (axis.Min ?? a) * 0.999 && t <= (axis.Max ?? b) * 1.001)], 0);
         }

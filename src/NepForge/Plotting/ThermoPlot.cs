@@ -6,14 +6,21 @@ namespace NepForge.Plotting;
 public static class ThermoPlot
 {
     /// <summary>Four panels against row time (fs when the file says its interval, else row index).</summary>
-    public static Figure Create(ThermoFile thermo, double? intervalFs = null)
+    public static Figure Create(ThermoFile thermo, double? intervalFs = null) => Create(thermo, intervalFs, null);
+
+    /// <summary>
+    /// Four panels against time in ps: <paramref name="timesPs"/> (from run.in, <see cref="ThermoTimes"/>) when given,
+    /// else rows <paramref name="intervalFs"/> or the file's own interval apart, else the row index.
+    /// </summary>
+    public static Figure Create(ThermoFile thermo, double? intervalFs, double[]? timesPs)
     {
         ArgumentNullException.ThrowIfNull(thermo);
         double dt = intervalFs ?? thermo.OutputIntervalFs ?? 0;
         var x = new double[thermo.Rows];
+        bool fromRunIn = intervalFs is null && timesPs is not null && timesPs.Length == x.Length;
         for (int i = 0; i < x.Length; i++)
-            x[i] = dt > 0 ? (i + 1) * dt / 1000 : i + 1;
-        string xLabel = dt > 0 ? "time (ps)" : "thermo.out row";
+            x[i] = fromRunIn ? timesPs![i] : dt > 0 ? (i + 1) * dt / 1000 : i + 1;
+        string xLabel = fromRunIn || dt > 0 ? "time (ps)" : "thermo.out row";
         var fig = new Figure(2) { Title = "GPUMD run (thermo.out)", PanelWidth = 500, PanelHeight = 340 };
 
         fig.Charts.Add(Panel("Temperature", xLabel, "T (K)", new Series("T", SeriesKind.Line, x, thermo.Column(0))));

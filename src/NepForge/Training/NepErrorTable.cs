@@ -4,7 +4,8 @@ using NepForge.Structures;
 
 namespace NepForge.Training;
 
-/// <summary>The errors of one training structure: energy in eV/atom, force and virial RMSEs over its components.</summary>
+/// <summary>The errors of one training structure: energy in eV/atom, force and virial RMSEs over its components.
+/// <see cref="Index"/> is the frame's 0-based position in train.xyz (frames are numbered from 0 everywhere).</summary>
 public sealed record StructureError(int Index, string? ConfigType, int Atoms, double EnergyNep, double EnergyTarget, double ForceRmse, double ForceMaxAbs, double VirialRmse)
 {
     /// <summary>NEP − target energy, eV/atom.</summary>
@@ -52,16 +53,16 @@ public static class NepErrorTable
             if (f.EnergyPerAtom is { } epa && !SameToPrinted(energy.Target[s], epa))
             {
                 throw new NepOrderMismatchException(
-                    $"structure {s + 1}: energy_train.out target {energy.Target[s]} eV/atom ≠ train.xyz frame {s + 1} ({epa:G6} eV/atom): nep reordered the structures (batch < {frames.Count}?); {NeedsEvaluator}");
+                    $"frame {s} (0-based): energy_train.out target {energy.Target[s]} eV/atom ≠ train.xyz frame {s} ({epa:G6} eV/atom): nep reordered the structures (batch < {frames.Count}?); {NeedsEvaluator}");
             }
             if (f.Forces is { } fr && f.AtomCount > 0 && !SameToPrinted(force.Target[3 * atom], fr[0]))
             {
                 throw new NepOrderMismatchException(
-                    $"structure {s + 1}: force_train.out target {force.Target[3 * atom]} ≠ train.xyz frame {s + 1} atom 1 fx {fr[0]:G6}; {NeedsEvaluator}");
+                    $"frame {s} (0-based): force_train.out target {force.Target[3 * atom]} ≠ train.xyz frame {s} atom 0 fx {fr[0]:G6}; {NeedsEvaluator}");
             }
             var fStats = ParityStatistics.Of(force.Predicted.AsSpan(3 * atom, 3 * f.AtomCount), force.Target.AsSpan(3 * atom, 3 * f.AtomCount));
             double vRmse = virial is null ? double.NaN : ParityStatistics.Of(virial.Predicted.AsSpan(6 * s, 6), virial.Target.AsSpan(6 * s, 6)).Rmse;
-            rows.Add(new StructureError(s + 1, f.Info.ConfigType, f.AtomCount, energy.Predicted[s], energy.Target[s], fStats.Rmse, fStats.MaxAbs, vRmse));
+            rows.Add(new StructureError(s, f.Info.ConfigType, f.AtomCount, energy.Predicted[s], energy.Target[s], fStats.Rmse, fStats.MaxAbs, vRmse));
             atom += f.AtomCount;
         }
         return rows;
@@ -93,7 +94,7 @@ public static class NepErrorTable
                 double[] target = components.Select(c => w[c.Item1, c.Item2] / n).ToArray();
                 vRmse = ParityStatistics.Of(predicted, target).Rmse;
             }
-            rows.Add(new StructureError(s + 1, f.Info.ConfigType, n, r.Energy / n, f.Energy is { } e ? e / n : double.NaN,
+            rows.Add(new StructureError(s, f.Info.ConfigType, n, r.Energy / n, f.Energy is { } e ? e / n : double.NaN,
                 f.Forces is null ? double.NaN : fStats.Rmse, f.Forces is null ? double.NaN : fStats.MaxAbs, vRmse));
         }
         return rows;

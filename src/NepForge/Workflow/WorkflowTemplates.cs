@@ -91,4 +91,51 @@ public static class WorkflowTemplates
                 # energy_ref: fit   # subtract per-species reference energies (or isolated-atom energies, eV: {Li: -1.9, P: -5.4})
             """,
     };
+
+    /// <summary>
+    /// Case name → the files its workflow refers to besides the structures (name → text), written next to it by
+    /// <c>nepforge init</c> so that every path in the file exists (placeholders to edit, each saying so).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> CompanionFiles { get; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
+        {
+            ["cp2k"] = new Dictionary<string, string>(StringComparer.Ordinal),
+            ["vasp-slurm"] = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["INCAR.sp"] = """
+                    # Single-point INCAR written by `nepforge init` — a starting point: check every value for your system.
+                    # NepForge keeps your values; it only fills what is missing and records any override in job.json.
+                    PREC = Accurate
+                    ENCUT = 520
+                    EDIFF = 1E-6
+                    ISMEAR = 0
+                    SIGMA = 0.05
+                    LREAL = .FALSE.
+                    ISYM = 0
+                    LWAVE = .FALSE.
+                    LCHARG = .FALSE.
+
+                    """,
+                ["INCAR.aimd"] = """
+                    # Low-accuracy AIMD INCAR written by `nepforge init` (IBRION, NSW, POTIM, TEBEG, MDALGO are set per run).
+                    PREC = Normal
+                    ENCUT = 400
+                    EDIFF = 1E-4
+                    ISMEAR = 0
+                    SIGMA = 0.1
+                    ISYM = 0
+                    LWAVE = .FALSE.
+                    LCHARG = .FALSE.
+
+                    """,
+                ["slurm-header.sh"] = """
+                    # Lines put before each job's command by `nepforge init`'s vasp-slurm case: your cluster's own
+                    # #SBATCH lines and module loads. Edit them (account, qos, modules); the partition, time and
+                    # ntasks come from workflow.yaml's executor section.
+                    #SBATCH --account=CHANGE_ME
+                    module load vasp
+
+                    """,
+            },
+        };
 }

@@ -102,4 +102,28 @@ public sealed class ExtractCommandTests : IDisposable
         Assert.Contains("frames        4", output);
         Assert.Contains("frames        10", output);
     }
+
+    [FixtureFact]
+    public void A_folder_search_says_which_lookalike_files_it_skipped()
+    {
+        string runs = Runs();
+        File.Copy(Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md.10"), Path.Combine(runs, "h2o", "OUTCAR.unfinished"));
+        File.Copy(Fixtures.Path("vasp/dpdata/vasprun.h2o.md.10.xml"), Path.Combine(runs, "h2o", "vasprun.1.xml"));
+        var (code, _, err) = _cli.Run("extract", runs, "-o", _cli.PathOf("aimd.xyz"));
+        Assert.Equal(0, code);
+        Assert.Equal(14, ExtXyzReader.ReadFrames(_cli.PathOf("aimd.xyz")).Count()); // the lookalikes are still not read
+        Assert.Contains("extract: skipped 2 file(s) in the folder search not named OUTCAR or vasprun.xml", err, StringComparison.Ordinal);
+        Assert.Contains("OUTCAR.unfinished", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nothing_found_writes_nothing_and_exits_1()
+    {
+        string empty = _cli.PathOf("empty");
+        Directory.CreateDirectory(empty);
+        var (code, _, err) = _cli.Run("extract", empty, "-o", _cli.PathOf("none.xyz"));
+        Assert.Equal(1, code);
+        Assert.Contains("no OUTCAR or vasprun.xml found", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(_cli.PathOf("none.xyz")));
+    }
 }

@@ -44,4 +44,27 @@ public sealed class PlotCliTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("no *_train.out file with target values", err, StringComparison.Ordinal);
     }
+
+    [FixtureFact]
+    public void A_pdf_is_a_pdf_and_other_names_are_refused_before_any_work()
+    {
+        string thermo = Fixtures.Path("gpumd/old_08_Silicon_melt/thermo.out");
+        string pdf = _cli.PathOf("p.pdf");
+        var (code, _, err) = _cli.Run("plot", "thermo", thermo, "-o", pdf);
+        if (PngExport.FindConverter() is null)
+        {
+            Assert.Equal(1, code);
+            Assert.Contains("librsvg2-bin", err, StringComparison.Ordinal);
+            Assert.False(File.Exists(pdf)); // before: SVG text written under the .pdf name, exit 0
+        }
+        else
+        {
+            Assert.Equal(0, code);
+            Assert.Equal("%PDF"u8.ToArray(), File.ReadAllBytes(pdf)[..4]);
+        }
+        (code, _, err) = _cli.Run("plot", "thermo", thermo, "-o", _cli.PathOf("p.jpg"));
+        Assert.Equal(2, code);
+        Assert.Contains("a plot is written as .svg, .png or .pdf", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(_cli.PathOf("p.jpg")));
+    }
 }

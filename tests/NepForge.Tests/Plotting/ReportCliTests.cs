@@ -24,6 +24,7 @@ public sealed class ReportCliTests : IDisposable
             Assert.Contains(h, html, StringComparison.Ordinal);
         Assert.Equal(4, Regex.Count(html, "<svg ")); // loss, parity, thermo, histograms (no test set)
         Assert.Contains("25 structures mapped to train.xyz", html, StringComparison.Ordinal);
+        Assert.Contains("<th>frame (0-based)</th>", html, StringComparison.Ordinal);
         Assert.Contains("no targets (nep wrote its missing-value marker)", html, StringComparison.Ordinal); // virial_train.out
         Assert.Contains("25 frames, 6250 atoms, species Pb Te; with energy 25, forces 25, virial 0.", html, StringComparison.Ordinal);
         // Clip-path ids are unique across the inline SVGs of one page.

@@ -53,6 +53,20 @@ public sealed class SvgRendererTests
     }
 
     [Fact]
+    public void A_log_count_axis_reaches_a_labelled_tick_above_the_tallest_bar()
+    {
+        // A small set: bars of 2, 1 and 3. The tight log range used to end at the 1-2-5 tick 2, below the 3.
+        var c = new Chart();
+        c.Y.Log = true;
+        c.Series.Add(DatasetHistogramPlot.Histogram("h", [1, 1, 2, 3, 3, 3], 4));
+        var labels = TickLabels(Parse(SvgRenderer.Render(c)), "y");
+        Assert.Equal(["0.5", "1", "2", "5"], labels);
+        Assert.Equal(5, NiceScale.NextLogTick(3));
+        Assert.Equal(10, NiceScale.NextLogTick(10));
+        Assert.Equal(200, NiceScale.NextLogTick(101));
+    }
+
+    [Fact]
     public void HistogramDrawsOneBarPerNonEmptyBin()
     {
         var s = DatasetHistogramPlot.Histogram("h", [1, 1, 2, 3, 3, 3], 4);

@@ -37,7 +37,7 @@ public sealed class NepErrorTableTests : IDisposable
         (frames[3], frames[4]) = (frames[4], frames[3]);
         var e = Assert.Throws<NepOrderMismatchException>(() =>
             NepErrorTable.Build(frames, PredictionFile.Read(P("energy_train.out")), PredictionFile.Read(P("force_train.out")), null));
-        Assert.Contains("structure 4", e.Message, StringComparison.Ordinal);
+        Assert.Contains("frame 3 (0-based)", e.Message, StringComparison.Ordinal);
         Assert.Contains("NEP evaluator", e.Message, StringComparison.Ordinal);
         frames.RemoveAt(0);
         var c = Assert.Throws<NepOrderMismatchException>(() =>
@@ -70,7 +70,9 @@ public sealed class NepErrorTableTests : IDisposable
         Assert.Contains("25 structure(s) mapped to train.xyz", err, StringComparison.Ordinal);
         var lines = File.ReadAllLines(csv);
         Assert.Equal(26, lines.Length);
-        Assert.StartsWith("1,nep2xyz,250,-3.74744,-3.74876,1.32,", lines[1], StringComparison.Ordinal);
+        // Frames are numbered from 0, as in every other verb (the first data row is train.xyz frame 0).
+        Assert.StartsWith("frame,", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("0,nep2xyz,250,-3.74744,-3.74876,1.32,", lines[1], StringComparison.Ordinal);
 
         // The same files as a test set.
         foreach (var f in new[] { "train.xyz", "energy_train.out", "force_train.out" })

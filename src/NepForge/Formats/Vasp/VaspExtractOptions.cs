@@ -56,6 +56,9 @@ public sealed record VaspExtractOptions
 
     /// <summary>Called now and then with (path, bytes read so far).</summary>
     public Action<string, long>? OnProgress { get; init; }
+
+    /// <summary>Bytes read of each file ("reading FILE", bytes), at its start, every 16 MB and at its end.</summary>
+    public IProgress<NepForge.Progress.StepProgress>? Progress { get; init; }
 }
 
 /// <summary>What extraction did with one file.</summary>

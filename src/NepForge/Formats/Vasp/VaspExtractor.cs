@@ -39,6 +39,22 @@ public sealed class VaspExtractor(VaspExtractOptions options)
         return found;
     }
 
+    /// <summary>
+    /// Files under <paramref name="path"/> (a folder) that look like VASP outputs but a folder search does not read:
+    /// OUTCAR.unfinished, OUTCAR_1, vasprun.1.xml, … (only OUTCAR, vasprun.xml and their .gz are searched for).
+    /// </summary>
+    public static List<string> SkippedLookalikes(string path)
+    {
+        if (!Directory.Exists(path))
+            return [];
+        string[] read = ["OUTCAR", "OUTCAR.gz", "vasprun.xml", "vasprun.xml.gz"];
+        return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) is var n && !read.Contains(n, StringComparer.Ordinal)
+                        && (n.StartsWith("OUTCAR", StringComparison.Ordinal) || (n.StartsWith("vasprun", StringComparison.Ordinal) && n.Contains(".xml", StringComparison.Ordinal))))
+            .Order(NaturalOrderComparer.Instance)
+            .ToList();
+    }
+
     static string? FirstExisting(string dir, params string[] names) =>
         names.Select(n => Path.Combine(dir, n)).FirstOrDefault(File.Exists);
 
@@ -74,7 +90,10 @@ public sealed class VaspExtractor(VaspExtractOptions options)
             summary.Warnings.Add(d);
             options.OnDiagnostic?.Invoke(d);
         }
-        options.OnFileStart?.Invoke(file, file == "-" ? 0 : new FileInfo(file).Length);
+        long size = file == "-" ? 0 : new FileInfo(file).Length;
+        options.OnFileStart?.Invoke(file, size);
+        string progressStep = "reading " + file;
+        options.Progress?.Report(new NepForge.Progress.StepProgress(progressStep, 0, size, "bytes"));
 
         IVaspStepSource source;
         try
@@ -131,6 +150,7 @@ public sealed class VaspExtractor(VaspExtractOptions options)
                 {
                     lastProgress = source.BytesRead;
                     options.OnProgress?.Invoke(file, lastProgress);
+                    options.Progress?.Report(new NepForge.Progress.StepProgress(progressStep, lastProgress, size, "bytes"));
                 }
                 yield return frame;
             }
@@ -138,6 +158,7 @@ public sealed class VaspExtractor(VaspExtractOptions options)
             summary.Truncated = source.Truncated;
             summary.Skipped = source.Skipped;
             options.OnProgress?.Invoke(file, source.BytesRead);
+            options.Progress?.Report(new NepForge.Progress.StepProgress(progressStep, size > 0 ? size : source.BytesRead, size, "bytes"));
         }
         if (summary.Unconverged > 0 && !options.KeepUnconverged)
         {
