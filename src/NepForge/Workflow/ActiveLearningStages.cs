@@ -240,19 +240,8 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         var (summary, labelled) = phase1.LabelFrames(selected, dir);
         // The acquisition error: how wrong the exploring model was on what it found.
         var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
-        double sum = 0;
-        long count = 0;
-        foreach (var f in labelled.Where(f => f.Forces is not null))
-        {
-            var predicted = calc.Compute(f).Forces;
-            for (int i = 0; i < predicted.Length; i++)
-            {
-                double d = predicted[i] - f.Forces![i];
-                sum += d * d;
-                count++;
-            }
-        }
-        double? rmse = count == 0 ? null : Math.Sqrt(sum / count);
+        var force = NepEvaluation.Errors(calc, labelled.Where(f => f.Forces is not null)).Force;
+        double? rmse = force.Count == 0 ? null : force.Rmse / 1000; // meV/Å → eV/Å
         AtomicFile.WriteAllText(Path.Combine(dir, "acquisition.json"),
             JsonSerializer.Serialize(new Dictionary<string, object?> { ["frames"] = labelled.Count, ["force_rmse_ev_per_a"] = rmse }, WorkflowReportJson.Default.DictionaryStringObject) + "\n");
         return summary + (rmse is double r ? string.Create(CultureInfo.InvariantCulture, $"; model force RMSE on them {r * 1000:F1} meV/Å") : "");
