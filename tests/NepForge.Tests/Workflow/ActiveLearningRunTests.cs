@@ -1,7 +1,6 @@
 using System.Text.Json;
 using NepForge.Formats.ExtXyz;
 using NepForge.Tests.Cli;
-using NepForge.Tests.Dft.Cp2k;
 using Xunit.Abstractions;
 
 namespace NepForge.Tests.Workflow;
@@ -11,18 +10,6 @@ namespace NepForge.Tests.Workflow;
 /// set, MD with a fixture NEP model on the CPU, trajectory cleaning, farthest-point selection against the training
 /// set, CP2K labels for the picks, and the merged training set.
 /// </summary>
-/// <summary>A test that needs CP2K, a running Slurm and the shared fixtures.</summary>
-public sealed class Cp2kSlurmFixtureFactAttribute : FactAttribute
-{
-    public Cp2kSlurmFixtureFactAttribute()
-    {
-        if (new Cp2kSlurmFactAttribute().Skip is { } skip)
-            Skip = skip;
-        else if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-    }
-}
-
 public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposable
 {
     readonly CliRunner _cli = new();
