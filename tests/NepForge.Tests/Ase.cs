@@ -51,43 +51,6 @@ public static class Ase
     }
 }
 
-/// <summary>A fact that needs both ../shared/fixtures and ASE; skipped with a message when either is missing.</summary>
-public sealed class AseFixtureFactAttribute : FactAttribute
-{
-    public AseFixtureFactAttribute()
-    {
-        if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-        else if (!Ase.Available)
-            Skip = AseFactAttribute.SkipReason;
-    }
-}
-
-/// <summary>A fact that needs ASE (Debian's python3-ase for /usr/bin/python3); skipped with a message otherwise.</summary>
-public sealed class AseFactAttribute : FactAttribute
-{
-    /// <summary>The message a skipped test shows.</summary>
-    public const string SkipReason = "python3-ase is not installed for /usr/bin/python3: ASE cross-check skipped";
-
-    public AseFactAttribute()
-    {
-        if (!Ase.Available)
-            Skip = SkipReason;
-    }
-}
-
-/// <summary>A theory that needs both ../shared/fixtures and ASE; skipped with a message when either is missing.</summary>
-public sealed class AseFixtureTheoryAttribute : TheoryAttribute
-{
-    public AseFixtureTheoryAttribute()
-    {
-        if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-        else if (!Ase.Available)
-            Skip = AseFactAttribute.SkipReason;
-    }
-}
-
 /// <summary>Debian's NumPy (python3-numpy for /usr/bin/python3), for checks that files load in NumPy.</summary>
 public static class NumPy
 {
@@ -110,12 +73,3 @@ public static class NumPy
     public static bool Available => AvailableLazy.Value;
 }
 
-/// <summary>A fact that needs NumPy; skipped with a message otherwise.</summary>
-public sealed class NumPyFactAttribute : FactAttribute
-{
-    public NumPyFactAttribute()
-    {
-        if (!NumPy.Available)
-            Skip = NumPy.SkipReason;
-    }
-}

@@ -35,22 +35,3 @@ public static class Fixtures
     }
 }
 
-/// <summary>A fact that needs ../shared/fixtures; skipped with a message when it is absent.</summary>
-public sealed class FixtureFactAttribute : FactAttribute
-{
-    public FixtureFactAttribute()
-    {
-        if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-    }
-}
-
-/// <summary>A theory that needs ../shared/fixtures; skipped with a message when it is absent.</summary>
-public sealed class FixtureTheoryAttribute : TheoryAttribute
-{
-    public FixtureTheoryAttribute()
-    {
-        if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-    }
-}

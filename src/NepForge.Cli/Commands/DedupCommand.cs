@@ -66,11 +66,7 @@ public static class DedupCommand
                         continue;
                     }
                     removed++;
-                    if (dropWriter is not null)
-                    {
-                        f.Info.SetExtra("duplicate_of", first.ToString(CultureInfo.InvariantCulture));
-                        dropWriter.Write(f);
-                    }
+                    dropWriter?.Write(f); // the index recorded duplicate_of in the frame
                 }
             }
             long kept = ExtXyzWriter.WriteFile(outPath, Unique(), CommonOptions.XyzWrite(r, stress));

@@ -115,11 +115,7 @@ public static class FilterCommand
                         yield return f;
                         continue;
                     }
-                    if (rejWriter is not null)
-                    {
-                        f.Info.SetExtra("reject_reason", reason.ToString());
-                        rejWriter.Write(f);
-                    }
+                    rejWriter?.Write(f); // the filter recorded reject_reason in the frame
                 }
             }
             ExtXyzWriter.WriteFile(outPath, Kept(), CommonOptions.XyzWrite(r, stress));

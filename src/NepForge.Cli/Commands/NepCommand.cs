@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using NepForge.Formats;
 using NepForge.IO;
 using NepForge.Nep;
-using NepForge.Structures;
 
 namespace NepForge.Cli.Commands;
 
@@ -29,26 +27,6 @@ static class NepCommand
         if (t < 0)
             throw new UsageException("--threads must be ≥ 0");
         return new NepCalculator(NepModelReader.Read(r.GetValue(model)!), t);
-    }
-
-    // Frames go through the calculator in batches: structures in parallel, memory bounded by one batch.
-    static IEnumerable<List<Frame>> Batches(IEnumerable<Frame> frames, int threads)
-    {
-        var batch = new List<Frame>();
-        long atoms = 0;
-        foreach (var f in frames)
-        {
-            batch.Add(f);
-            atoms += f.AtomCount;
-            if (batch.Count >= 8 * threads || atoms >= 200_000)
-            {
-                yield return batch;
-                batch = [];
-                atoms = 0;
-            }
-        }
-        if (batch.Count > 0)
-            yield return batch;
     }
 
     static Command Eval(CliContext cli)
@@ -76,42 +54,19 @@ static class NepCommand
             if (r.GetValue(worst) < 0)
                 throw new UsageException("--worst must be ≥ 0");
             var calculator = Calculator(r, model, threads);
-            var format = CommonOptions.ParseFormat(r.GetValue(from)) ?? StructureFormats.DetectInput(inPath);
-            var stats = new NepErrorStatistics();
-            long frames = 0, atoms = 0;
-            IEnumerable<Frame> Predicted()
+            var result = NepEvaluation.Run(calculator, new NepEvaluationOptions
             {
-                foreach (var batch in Batches(StructureReader.Read(inPath, format, CommonOptions.ReadOptions(r, cli, skipBad)), calculator.Threads))
-                {
-                    var results = calculator.Compute(batch);
-                    for (int k = 0; k < batch.Count; k++)
-                    {
-                        var f = batch[k];
-                        bool periodic = f.Lattice is { Pbc: { A: true, B: true, C: true } };
-                        stats.Add(frames, f.Info.ConfigType, f.AtomCount, f.Energy, f.Forces, periodic ? f.Virial : null, results[k]);
-                        NepLabels.Apply(f, results[k]);
-                        frames++;
-                        atoms += f.AtomCount;
-                        yield return f;
-                    }
-                }
-            }
-            if (outPath is null)
-            {
-                foreach (var _ in Predicted())
-                {
-                }
-            }
-            else
-            {
-                StructureWriter.Write(outPath, StructureFormats.DetectByName(outPath) ?? StructureFormat.ExtXyz, Predicted(), new StructureWriteOptions { WriteStress = r.GetValue(stress) });
-            }
-            if (frames == 0)
-                throw new InvalidOperationException($"'{inPath}' holds no frames");
+                Input = inPath,
+                Format = CommonOptions.ParseFormat(r.GetValue(from)),
+                ReadOptions = CommonOptions.ReadOptions(r, cli, skipBad),
+                Output = outPath,
+                WriteOptions = new StructureWriteOptions { WriteStress = r.GetValue(stress) },
+            });
+            var (frames, atoms, stats) = (result.Frames, result.Atoms, result.Statistics);
             string target = outPath is null ? "" : $" → {outPath}";
             cli.Note($"nep eval: {frames} frame(s), {atoms} atoms, {calculator.Model.Token} with {calculator.Model.TypeCount} species{target}");
             if (r.GetValue(json))
-                WriteJson(cli.Out, stats, frames, atoms, r.GetValue(worst));
+                cli.Out.WriteLine(NepErrorReport.Of(result, r.GetValue(worst)).ToJson());
             else if (stats.Frames.Count == 0)
                 cli.Note("nep eval: the input has no DFT labels, so no errors to report");
             else
@@ -151,8 +106,8 @@ static class NepCommand
         o.WriteLine();
         o.WriteLine("worst frames (frame index from 0):");
         o.WriteLine($"  {"by |ΔE| meV/atom",-24} {"by force RMSE meV/Å",-24}");
-        var byEnergy = s.Frames.Where(f => !double.IsNaN(f.EnergyError)).OrderByDescending(f => Math.Abs(f.EnergyError)).Take(worst).ToList();
-        var byForce = s.Frames.Where(f => !double.IsNaN(f.ForceRmse)).OrderByDescending(f => f.ForceRmse).Take(worst).ToList();
+        var byEnergy = s.WorstByEnergy(worst).ToList();
+        var byForce = s.WorstByForce(worst).ToList();
         for (int k = 0; k < Math.Max(byEnergy.Count, byForce.Count); k++)
         {
             string e = k < byEnergy.Count ? $"#{byEnergy[k].Index} {G(byEnergy[k].EnergyError)}" : "";
@@ -160,38 +115,6 @@ static class NepCommand
             o.WriteLine($"  {e,-24} {f,-24}");
         }
     }
-
-    static void WriteJson(TextWriter o, NepErrorStatistics s, long frames, long atoms, int worst)
-    {
-        static object? Metrics(ErrorAccumulator a) => a.Count == 0 ? null : new Dictionary<string, object?>
-        {
-            ["rmse"] = Finite(a.Rmse),
-            ["mae"] = Finite(a.Mae),
-            ["r2"] = Finite(a.R2),
-            ["count"] = a.Count,
-        };
-        static double? Finite(double v) => double.IsFinite(v) ? v : null;
-        static object Block(NepErrorStatistics g) => new Dictionary<string, object?>
-        {
-            ["energy_mev_per_atom"] = Metrics(g.Energy),
-            ["force_mev_per_angstrom"] = Metrics(g.Force),
-            ["virial_mev_per_atom"] = Metrics(g.Virial),
-        };
-        var doc = new Dictionary<string, object?>
-        {
-            ["frames"] = frames,
-            ["atoms"] = atoms,
-            ["errors"] = Block(s),
-            ["by_config_type"] = s.ByConfigType.ToDictionary(kv => kv.Key, kv => Block(kv.Value)),
-            ["worst_energy"] = s.Frames.Where(f => !double.IsNaN(f.EnergyError)).OrderByDescending(f => Math.Abs(f.EnergyError)).Take(worst)
-                .Select(f => new { frame = f.Index, config_type = f.ConfigType, energy_error_mev_per_atom = f.EnergyError }).ToList(),
-            ["worst_force"] = s.Frames.Where(f => !double.IsNaN(f.ForceRmse)).OrderByDescending(f => f.ForceRmse).Take(worst)
-                .Select(f => new { frame = f.Index, config_type = f.ConfigType, force_rmse_mev_per_angstrom = f.ForceRmse }).ToList(),
-        };
-        o.WriteLine(JsonSerializer.Serialize(doc, JsonOptions));
-    }
-
-    static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     static Command Descriptors(CliContext cli)
     {
@@ -225,7 +148,7 @@ static class NepCommand
             using (var file = AtomicFile.Create(outPath))
             {
                 using var writer = new NepDescriptorWriter(file.Stream, npy, dim, atomRows);
-                foreach (var batch in Batches(StructureReader.Read(inPath, format, CommonOptions.ReadOptions(r, cli, skipBad)), calculator.Threads))
+                foreach (var batch in NepBatches.Of(StructureReader.Read(inPath, format, CommonOptions.ReadOptions(r, cli, skipBad)), calculator.Threads))
                 {
                     var descriptors = calculator.Descriptors(batch, scaled);
                     for (int k = 0; k < batch.Count; k++, frames++)

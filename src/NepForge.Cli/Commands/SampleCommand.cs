@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
 using NepForge.Sampling;
@@ -99,14 +98,7 @@ static class SampleCommand
                 totalFrames = ExtXyzReader.CountFrames(inPath);
                 source = StructureReader.Read(inPath, format, readOptions);
             }
-            var keep = new HashSet<long>(choose(totalFrames));
-            var picked = source.Where((f, i) => keep.Contains(i)).Select(f =>
-            {
-                if (seedUsed is { } s)
-                    f.Info.SetExtra("sample_seed", s.ToString(CultureInfo.InvariantCulture));
-                return f;
-            });
-            return Finish(picked, totalFrames, seedUsed);
+            return Finish(FrameSelection.Pick(source, choose(totalFrames), seedUsed), totalFrames, seedUsed);
 
             int Finish(IEnumerable<Frame> frames, long? total = null, int? s = null)
             {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
 using NepForge.IO;
@@ -64,13 +63,9 @@ static class SplitCommand
             using (var trainWriter = new ExtXyzWriter(trainFile.Stream, CommonOptions.XyzWrite(r, stress), leaveOpen: true))
             using (var testWriter = new ExtXyzWriter(testFile.Stream, CommonOptions.XyzWrite(r, stress), leaveOpen: true))
             {
-                int i = 0;
-                foreach (var f in held ?? StructureReader.Read(inPath, format, readOptions))
+                foreach (var (f, test) in DatasetSplit.Assign(held ?? StructureReader.Read(inPath, format, readOptions), isTest, s))
                 {
-                    if (i >= isTest.Length)
-                        throw new InvalidOperationException($"{inPath} changed while it was being split");
-                    f.Info.SetExtra("split_seed", s.ToString(CultureInfo.InvariantCulture));
-                    if (isTest[i++])
+                    if (test)
                     {
                         testWriter.Write(f);
                         nTest++;

@@ -1,7 +1,7 @@
 namespace NepForge.IO;
 
 /// <summary>Splits an ASCII line on blanks (space, tab, CR, FF, VT) into ranges, reusing the caller's array.</summary>
-public static class ByteTokenizer
+internal static class ByteTokenizer
 {
     /// <summary>Fills <paramref name="tokens"/> (grown when needed) with the tokens of <paramref name="line"/>; returns how many.</summary>
     public static int Split(ReadOnlySpan<byte> line, ref Range[] tokens)

@@ -10,7 +10,7 @@ namespace NepForge.IO;
 /// goes to <see cref="double.TryParse(ReadOnlySpan{byte}, NumberStyles, IFormatProvider?, out double)"/>, so the result
 /// always equals the BCL's. Fortran 'D' exponents (1.0D-03) are accepted.
 /// </summary>
-public static class FastDouble
+internal static class FastDouble
 {
     static readonly double[] Powers =
     [

@@ -10,7 +10,7 @@ namespace NepForge.IO;
 /// 10^d ≤ 10^22 are exact doubles, that division is correctly rounded in every IEEE parser (Clinger), so the text
 /// round-trips. Anything else (huge, tiny, NaN, ∞) falls back to "R".
 /// </summary>
-public static class FastDoubleFormat
+internal static class FastDoubleFormat
 {
     static readonly double[] Powers =
     [

@@ -7,7 +7,7 @@ namespace NepForge.IO;
 /// counting lines for error messages. Lines end at '\n'; a trailing '\r' is dropped. Memory stays O(longest line)
 /// whatever the file size. A span is valid until the next call.
 /// </summary>
-public sealed class Utf8LineReader : IDisposable
+internal sealed class Utf8LineReader : IDisposable
 {
     const int DefaultBufferSize = 1 << 20;
 

@@ -121,4 +121,12 @@ public sealed class NepErrorStatistics
         }
         Frames.Add(new FrameError(index, configType, atoms, energyError, forceRmse, virialRmse));
     }
+
+    /// <summary>The frames with the largest |energy error|, worst first.</summary>
+    public IEnumerable<FrameError> WorstByEnergy(int count) =>
+        Frames.Where(f => !double.IsNaN(f.EnergyError)).OrderByDescending(f => Math.Abs(f.EnergyError)).Take(count);
+
+    /// <summary>The frames with the largest force RMSE, worst first.</summary>
+    public IEnumerable<FrameError> WorstByForce(int count) =>
+        Frames.Where(f => !double.IsNaN(f.ForceRmse)).OrderByDescending(f => f.ForceRmse).Take(count);
 }

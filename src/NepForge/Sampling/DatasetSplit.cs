@@ -7,6 +7,24 @@ namespace NepForge.Sampling;
 /// </summary>
 public static class DatasetSplit
 {
+    /// <summary>
+    /// Pairs each frame with its side (true: test) and records the split's seed in it as split_seed. Throws when
+    /// there are more frames than <paramref name="isTest"/> (the input changed between the two passes).
+    /// </summary>
+    public static IEnumerable<(Structures.Frame Frame, bool Test)> Assign(IEnumerable<Structures.Frame> frames, bool[] isTest, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        ArgumentNullException.ThrowIfNull(isTest);
+        int i = 0;
+        foreach (var f in frames)
+        {
+            if (i >= isTest.Length)
+                throw new InvalidOperationException("the input changed while it was being split");
+            Provenance.Set(f, Provenance.SplitSeed, seed);
+            yield return (f, isTest[i++]);
+        }
+    }
+
     /// <summary>Returns, per frame index, true when it goes to the test set.</summary>
     public static bool[] Stratified(IReadOnlyList<string?> configTypes, double testFraction, int seed)
     {

@@ -59,7 +59,8 @@ public sealed class DedupIndex
 
     /// <summary>
     /// The id of a stored frame that <paramref name="frame"/> duplicates; otherwise stores the frame under
-    /// <paramref name="id"/> and returns null. A frame with NaN or ∞ coordinates is never a duplicate and is not stored.
+    /// <paramref name="id"/> and returns null. A duplicate records the id as duplicate_of. A frame with NaN or ∞
+    /// coordinates is never a duplicate and is not stored.
     /// </summary>
     public long? FindOrAdd(Frame frame, long id)
     {
@@ -67,7 +68,10 @@ public sealed class DedupIndex
         if (Represent(frame, id) is not { } entry)
             return null;
         if (Search(entry) is { } found)
+        {
+            Provenance.Set(frame, Provenance.DuplicateOf, found);
             return found;
+        }
         Store(entry);
         return null;
     }

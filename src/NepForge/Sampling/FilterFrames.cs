@@ -40,10 +40,18 @@ public sealed class FrameFilter
     /// <summary>Energy per atom by composition, from a first pass (null without the z-score criterion).</summary>
     public CompositionEnergyStatistics? EnergyStatistics { get; }
 
-    /// <summary>Why the frame must go, or null to keep it.</summary>
+    /// <summary>Why the frame must go (also recorded in the frame as reject_reason), or null to keep it.</summary>
     public RejectReason? Check(Frame frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        var reason = Reason(frame);
+        if (reason is not null)
+            frame.Info.SetExtra(Provenance.RejectReason, reason.ToString());
+        return reason;
+    }
+
+    RejectReason? Reason(Frame frame)
+    {
         if (FindNonFinite(frame) is { } bad)
             return new("non_finite", bad);
 

@@ -7,6 +7,26 @@ namespace NepForge.Sampling;
 /// </summary>
 public static class FrameSelection
 {
+    /// <summary>
+    /// The frames at <paramref name="indices"/> (0-based), in input order; a random sample's <paramref name="seed"/>
+    /// is recorded in each as sample_seed (null: a deterministic choice, nothing recorded).
+    /// </summary>
+    public static IEnumerable<Structures.Frame> Pick(IEnumerable<Structures.Frame> frames, IEnumerable<long> indices, int? seed)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var keep = new HashSet<long>(indices);
+        long i = 0;
+        foreach (var f in frames)
+        {
+            if (keep.Contains(i++))
+            {
+                if (seed is int s)
+                    Provenance.Set(f, Provenance.SampleSeed, s);
+                yield return f;
+            }
+        }
+    }
+
     /// <summary>Indices 0, N, 2N… below <paramref name="total"/>.</summary>
     public static IEnumerable<long> Every(long total, long every, long skipFirst = 0)
     {

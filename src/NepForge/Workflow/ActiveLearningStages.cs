@@ -209,57 +209,30 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         return $"{kept.Count} candidate frame(s); {cut} of {report.Count} trajectories cut";
     }
 
+    // The same pipeline as nepforge select (committee filter, cached base descriptors, report schema); the base
+    // set's descriptor cache lives in this stage's folder, not beside another stage's output.
     string Select(int g, string dir)
     {
-        var candidates = ExtXyzReader.ReadFrames(Path.Combine(Dir(g, "02.clean"), "candidates.xyz")).ToList();
-        var trustCounts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var committeeModels = CommitteeFor(g);
-        if (committeeModels.Count >= 2)
-        {
-            // DP-GEN's trust levels on the committee's max force deviation: only the candidates go on to FPS.
-            var committee = committeeModels.Select(m => new NepCalculator(NepModelReader.Read(m), Environment.ProcessorCount)).ToList();
-            var trust = new TrustLevels(Al.CommitteeFLo, Al.CommitteeFHi);
-            var kept = new List<Frame>();
-            foreach (var f in candidates)
-            {
-                var deviation = ModelDeviation.Of(committee.Select(c => c.Compute(f)).ToList(), f.AtomCount);
-                var cls = trust.Classify(deviation.MaxForce, deviation.MaxVirial);
-                trustCounts[cls.ToString().ToLowerInvariant()] = trustCounts.GetValueOrDefault(cls.ToString().ToLowerInvariant()) + 1;
-                f.Info.SetExtra("committee_max_force_dev", deviation.MaxForce.ToString("R", CultureInfo.InvariantCulture));
-                if (cls == TrustClass.Candidate)
-                    kept.Add(f);
-            }
-            candidates = kept;
-        }
-        var train = ExtXyzReader.ReadFrames(BaseTrain(g)).ToList();
-        var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
-        int dim = StructureFeatures.Dimension(calc.Model, FeatureReduction.Mean);
-        var cand = FeatureMatrix.FromRows(candidates.Select(f => StructureFeatures.Of(calc, f, FeatureReduction.Mean)).ToList(), dim);
-        var bases = FeatureMatrix.FromRows(train.Select(f => StructureFeatures.Of(calc, f, FeatureReduction.Mean)).ToList(), dim);
-        var outcome = candidates.Count == 0
-            ? null
-            : FpsSelection.Select(cand, bases, new SelectionRules { Max = Al.SelectMax, MinDistance = Al.SelectMinDistance, Seed = Al.Seed + g });
-        var picks = outcome?.Picks ?? [];
-        ExtXyzWriter.WriteFile(Path.Combine(dir, "selected.xyz"), picks.Select(p => candidates[p.Index]));
-        var report = new Dictionary<string, object?>
-        {
-            ["candidates"] = candidates.Count,
-            ["base"] = train.Count,
-            ["max"] = Al.SelectMax,
-            ["min_distance"] = Al.SelectMinDistance,
-            ["picks"] = picks.Select(p => new Dictionary<string, object?>
-            {
-                ["source_file"] = candidates[p.Index].Info.SourceFile,
-                ["source_index"] = candidates[p.Index].Info.SourceIndex,
-                ["distance"] = p.Distance,
-            }).ToList(),
-            ["remaining_largest"] = outcome is null || double.IsNaN(outcome.RemainingLargest) ? null : outcome.RemainingLargest,
-            ["stop"] = outcome?.Stop.ToString(),
-            ["committee"] = trustCounts.Count == 0 ? null : trustCounts.ToDictionary(kv => kv.Key, kv => (object?)kv.Value),
-        };
-        AtomicFile.WriteAllText(Path.Combine(dir, "select-report.json"), JsonSerializer.Serialize(report, WorkflowReportJson.Default.DictionaryStringObject) + "\n");
-        return $"{picks.Count} of {candidates.Count} candidate(s) picked";
+        var result = SelectionPipeline.Run(SelectOptions(g, dir));
+        SelectionPipeline.Write(result, Path.Combine(dir, "selected.xyz"), Path.Combine(dir, "select-report.json"));
+        return $"{result.Report.Selected} of {result.Report.CandidatesForFps} candidate(s) picked";
     }
+
+    /// <summary>The options of generation g's select stage: what <c>nepforge select</c> gets from the same settings.</summary>
+    internal SelectionOptions SelectOptions(int g, string dir) => new()
+    {
+        Candidates = [Path.Combine(Dir(g, "02.clean"), "candidates.xyz")],
+        Model = ModelFor(g),
+        Base = BaseTrain(g),
+        CachePath = Path.Combine(dir, "base.nfdesc"),
+        Max = Al.SelectMax,
+        MinDistance = Al.SelectMinDistance,
+        Seed = Al.Seed + g,
+        Committee = CommitteeFor(g),
+        Trust = CommitteeFor(g).Count >= 2 ? new TrustLevels(Al.CommitteeFLo, Al.CommitteeFHi) : null,
+        Output = Path.Combine(dir, "selected.xyz"),
+        OnDiagnostic = d => runner.Warn(d.ToString()),
+    };
 
     string Label(int g, string dir)
     {
@@ -267,19 +240,8 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         var (summary, labelled) = phase1.LabelFrames(selected, dir);
         // The acquisition error: how wrong the exploring model was on what it found.
         var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
-        double sum = 0;
-        long count = 0;
-        foreach (var f in labelled.Where(f => f.Forces is not null))
-        {
-            var predicted = calc.Compute(f).Forces;
-            for (int i = 0; i < predicted.Length; i++)
-            {
-                double d = predicted[i] - f.Forces![i];
-                sum += d * d;
-                count++;
-            }
-        }
-        double? rmse = count == 0 ? null : Math.Sqrt(sum / count);
+        var force = NepEvaluation.Errors(calc, labelled.Where(f => f.Forces is not null)).Force;
+        double? rmse = force.Count == 0 ? null : force.Rmse / 1000; // meV/Å → eV/Å
         AtomicFile.WriteAllText(Path.Combine(dir, "acquisition.json"),
             JsonSerializer.Serialize(new Dictionary<string, object?> { ["frames"] = labelled.Count, ["force_rmse_ev_per_a"] = rmse }, WorkflowReportJson.Default.DictionaryStringObject) + "\n");
         return summary + (rmse is double r ? string.Create(CultureInfo.InvariantCulture, $"; model force RMSE on them {r * 1000:F1} meV/Å") : "");

@@ -131,7 +131,8 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         long[] keep = s.Every is int every ? FrameSelection.Every(frames.Count, every).ToArray()
             : s.Count is int count ? FrameSelection.Evenly(frames.Count, count)
             : FrameSelection.Random(frames.Count, s.Random!.Value, s.Seed);
-        long n = ExtXyzWriter.WriteFile(Path.Combine(dir, "sampled.xyz"), keep.Select(i => frames[(int)i]));
+        // The same pick as nepforge sample: a random sample records its seed in every frame.
+        long n = ExtXyzWriter.WriteFile(Path.Combine(dir, "sampled.xyz"), FrameSelection.Pick(frames, keep, s.Random is null ? null : s.Seed));
         return $"{n} of {frames.Count} frame(s)";
     }
 

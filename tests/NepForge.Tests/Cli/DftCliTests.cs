@@ -1,6 +1,5 @@
 using System.Text.Json;
 using NepForge.Formats.ExtXyz;
-using NepForge.Tests.Dft.Cp2k;
 using NepForge.Tests.Scheduling;
 
 namespace NepForge.Tests.Cli;

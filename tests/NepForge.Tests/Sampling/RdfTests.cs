@@ -1,6 +1,5 @@
 using NepForge.Sampling;
 using NepForge.Structures;
-using NepForge.Tests.Structures;
 
 namespace NepForge.Tests.Sampling;
 

@@ -19,18 +19,6 @@ sealed class CountingRunner(ICommandRunner inner) : ICommandRunner
     }
 }
 
-/// <summary>A test that needs a running Slurm and the shared fixtures.</summary>
-public sealed class SlurmFixtureFactAttribute : FactAttribute
-{
-    public SlurmFixtureFactAttribute()
-    {
-        if (RealSlurm.SkipReason is { } reason)
-            Skip = reason;
-        else if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-    }
-}
-
 /// <summary>Batches through the real Slurm on localhost: arrays, cancellations, failures, a killed driver.</summary>
 public sealed class SlurmBatchTests(ITestOutputHelper output) : IDisposable
 {

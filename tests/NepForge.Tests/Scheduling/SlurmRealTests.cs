@@ -37,16 +37,6 @@ static class RealSlurm
     }
 }
 
-/// <summary>A test that needs a running Slurm (<c>sinfo</c> answers); skipped otherwise.</summary>
-public sealed class SlurmFactAttribute : FactAttribute
-{
-    public SlurmFactAttribute()
-    {
-        if (RealSlurm.SkipReason is { } reason)
-            Skip = reason;
-    }
-}
-
 public sealed class SlurmRealTests : IDisposable
 {
     readonly string _dir = Directory.CreateTempSubdirectory("nepforge-slurm-real").FullName;

@@ -2,19 +2,6 @@ using NepForge.Structures;
 
 namespace NepForge.Tests.Structures;
 
-/// <summary>A fact that runs packmol; skipped with a message when <c>packmol</c> is not on PATH.</summary>
-public sealed class PackmolFactAttribute : FactAttribute
-{
-    public const string SkipReason =
-        "packmol is not on PATH: packmol test skipped (install it: apt-get install packmol, or scripts/ensure-prerequisites.sh)";
-
-    public PackmolFactAttribute()
-    {
-        if (Packmol.Find() is null)
-            Skip = SkipReason;
-    }
-}
-
 public class BoxBuilderTests
 {
     static double Angle(Vec3 a, Vec3 centre, Vec3 b)

@@ -48,11 +48,9 @@ public sealed class NepTrainCliTests : IDisposable
         return path;
     }
 
-    [Fact]
+    [UnixFact]
     public void RunsNepInThePreparedFolderAndReportsItsOutputs()
     {
-        if (OperatingSystem.IsWindows())
-            return;
         string dir = _cli.PathOf("train");
         var (code, stdout, err) = _cli.Run("nep", "train", dir, "--train", TrainingSet(), "--nep", StandIn(), "--poll", "0.02");
         Assert.True(code == 0, err);
@@ -66,11 +64,9 @@ public sealed class NepTrainCliTests : IDisposable
         Assert.Equal(3, ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).Count());
     }
 
-    [Fact]
+    [UnixFact]
     public void KeepsNepRestartAndSaysItResumes()
     {
-        if (OperatingSystem.IsWindows())
-            return;
         string dir = _cli.PathOf("train");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "nep.restart"), "0.2\n");
@@ -81,11 +77,9 @@ public sealed class NepTrainCliTests : IDisposable
         Assert.Contains("found nep.restart", File.ReadAllText(Path.Combine(dir, "nep.log")), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [UnixFact]
     public void FailingNepIsAFailure()
     {
-        if (OperatingSystem.IsWindows())
-            return;
         var (code, _, err) = _cli.Run("nep", "train", _cli.PathOf("train"), "--train", TrainingSet(), "--nep", StandIn(exitCode: 3), "--poll", "0.02");
         Assert.Equal(1, code);
         Assert.Contains("nep exited with code 3", err, StringComparison.Ordinal);

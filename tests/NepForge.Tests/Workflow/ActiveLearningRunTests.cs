@@ -1,7 +1,6 @@
 using System.Text.Json;
 using NepForge.Formats.ExtXyz;
 using NepForge.Tests.Cli;
-using NepForge.Tests.Dft.Cp2k;
 using Xunit.Abstractions;
 
 namespace NepForge.Tests.Workflow;
@@ -11,18 +10,6 @@ namespace NepForge.Tests.Workflow;
 /// set, MD with a fixture NEP model on the CPU, trajectory cleaning, farthest-point selection against the training
 /// set, CP2K labels for the picks, and the merged training set.
 /// </summary>
-/// <summary>A test that needs CP2K, a running Slurm and the shared fixtures.</summary>
-public sealed class Cp2kSlurmFixtureFactAttribute : FactAttribute
-{
-    public Cp2kSlurmFixtureFactAttribute()
-    {
-        if (new Cp2kSlurmFactAttribute().Skip is { } skip)
-            Skip = skip;
-        else if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-    }
-}
-
 public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposable
 {
     readonly CliRunner _cli = new();
@@ -93,12 +80,12 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
         });
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gen-001", "03.select", "select-report.json")));
         Assert.Equal(2, report.RootElement.GetProperty("picks").GetArrayLength());
-        Assert.Equal(3, report.RootElement.GetProperty("base").GetInt32());
+        Assert.Equal(3, report.RootElement.GetProperty("base_structures").GetInt32());
         using var acquisition = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gen-001", "04.label", "acquisition.json")));
         Assert.True(acquisition.RootElement.GetProperty("force_rmse_ev_per_a").GetDouble() > 0);
         // Generation 2 started from generation 1's merged set.
         using var report2 = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gen-002", "03.select", "select-report.json")));
-        Assert.Equal(5, report2.RootElement.GetProperty("base").GetInt32());
+        Assert.Equal(5, report2.RootElement.GetProperty("base_structures").GetInt32());
         var (_, status, _) = _cli.Run("status", wf);
         Assert.Matches(@"gen-002/05\.merge\s+done", status);
 

@@ -3,7 +3,6 @@ using NepForge.Dft;
 using NepForge.Formats.ExtXyz;
 using NepForge.Structures;
 using NepForge.Tests.Cli;
-using NepForge.Tests.Dft.Cp2k;
 using Xunit.Abstractions;
 
 namespace NepForge.Tests.Workflow;

@@ -1,22 +1,9 @@
 using NepForge.Formats.ExtXyz;
 using NepForge.Structures;
 using NepForge.Tests.Cli;
-using NepForge.Tests.Scheduling;
 using Xunit.Abstractions;
 
 namespace NepForge.Tests.Dft.Cp2k;
-
-/// <summary>A test that needs CP2K and a running Slurm.</summary>
-public sealed class Cp2kSlurmFactAttribute : FactAttribute
-{
-    public Cp2kSlurmFactAttribute()
-    {
-        if (NepForge.Dft.Cp2k.Cp2kRunner.Find() is null)
-            Skip = "CP2K is not installed (scripts/ensure-prerequisites.sh installs it)";
-        else if (RealSlurm.SkipReason is { } reason)
-            Skip = reason;
-    }
-}
 
 /// <summary>
 /// Real CP2K single points (an H2 box, a displaced Si8 cell) and a short real CP2K AIMD of the same Si8 cell, prepared,
@@ -104,14 +91,3 @@ public sealed class Cp2kBatchTests(ITestOutputHelper output) : IDisposable
     }
 }
 
-/// <summary>A test that needs CP2K and the shared fixtures.</summary>
-public sealed class Cp2kFixtureFactAttribute : FactAttribute
-{
-    public Cp2kFixtureFactAttribute()
-    {
-        if (NepForge.Dft.Cp2k.Cp2kRunner.Find() is null)
-            Skip = "CP2K is not installed (scripts/ensure-prerequisites.sh installs it)";
-        else if (Fixtures.RootOrNull is null)
-            Skip = Fixtures.SkipReason;
-    }
-}

@@ -4,16 +4,6 @@ using Xunit.Abstractions;
 
 namespace NepForge.Tests.Dft.Cp2k;
 
-/// <summary>A fact that needs a CP2K executable on PATH; skipped with a clear message otherwise.</summary>
-public sealed class Cp2kFactAttribute : FactAttribute
-{
-    public Cp2kFactAttribute()
-    {
-        if (Cp2kRunner.Find() is null)
-            Skip = $"CP2K is not on PATH (looked for {string.Join(", ", Cp2kRunner.ExecutableNames)}): {Cp2kRunner.InstallHint}";
-    }
-}
-
 /// <summary>Runs shared by the tests (each CP2K run is 1–3 s on one core); one folder per run under a temporary root.</summary>
 public sealed class Cp2kRunFixture : IDisposable
 {
