@@ -26,7 +26,7 @@ for case in ${CASES:-h2o6 npt84 wh391}; do
     mb=$([ "$size" = small ] && echo 1 || echo "${LARGE_MB:-1000}")
     f="$scratch/$case-${mb}MB.OUTCAR"
     [ -f "$f" ] || "$py" "$root/bench/make_big_outcar.py" "$fixtures/${source[$case]}" "$f" "$mb" >/dev/null
-    bytes=$(stat -c %s "$f")
+    bytes=$(stat -L -c %s "$f")
     runs=$([ "$size" = small ] && echo "${RUNS_SMALL:-10}" || echo "${RUNS_LARGE:-2}")
     echo "== $case: ${atoms[$case]}-atom steps, $(awk -v b="$bytes" 'BEGIN{printf "%.1f MB", b/1e6}'), $runs run(s) each, interleaved"
     echo "   library (in process, best of 3): $($bench outcar "$f" --repeat 3 | tr '\n' ' ')"

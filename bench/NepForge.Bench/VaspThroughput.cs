@@ -20,7 +20,8 @@ public static class VaspThroughput
         }
         string path = args[0];
         int repeat = args.Length >= 3 && args[1] == "--repeat" ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
-        long bytes = new FileInfo(path).Length;
+        var info = new FileInfo(path);
+        long bytes = (info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info).Length; // a symlinked input counts its target
         double best = double.MaxValue, bestCpu = 0;
         var self = Process.GetCurrentProcess();
         long steps = 0, atoms = 0;
