@@ -8,8 +8,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/quickstart-out}"
 "$root/scripts/ensure-prerequisites.sh"
-dotnet build "$root/src/NepForge.Cli/NepForge.Cli.csproj" -c Release --nologo -v quiet
-nf() { echo "\$ nepforge $*" >&2; dotnet "$root/artifacts/bin/NepForge.Cli/release/nepforge.dll" "$@"; }
+# The command users get: scripts/nepforge publishes the release build (ReadyToRun) on first use.
+"$root/scripts/nepforge" --version >/dev/null
+nf() { echo "\$ nepforge $*" >&2; "$root/scripts/nepforge" "$@"; }
 traj="$root/examples/si8-aimd/si8_aimd.xyz"
 rm -rf "$out" && mkdir -p "$out"
 rm -rf "$root/examples/quickstart/out"   # the workflow below writes inside its own folder; start it afresh too

@@ -260,7 +260,8 @@ public sealed partial class ExtXyzReader : IDisposable
 
     ParseException Error(long frameNo, string problem) => new(_file, _lines.LineNumber, frameNo, problem);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // No AggressiveOptimization here: it would keep this method out of the ReadyToRun image and cost a full JIT at
+    // every start (most runs read small files); called once per atom line, it is recompiled hot by tiering anyway.
     void ParseAtomLine(ReadOnlySpan<byte> line, int atom, int n, FrameHeader header, Element[] elements,
         double[] positions, double[]? forces, object[] extra, long frameNo)
     {

@@ -34,13 +34,13 @@ public sealed class ExtXyzWriter : IDisposable
     public long FramesWritten { get; private set; }
 
     /// <summary>Writes all frames to a file atomically (temporary name, then rename); "-" is stdout.</summary>
-    public static long WriteFile(string path, IEnumerable<Frame> frames, ExtXyzWriteOptions? options = null)
+    public static long WriteFile(string path, IEnumerable<Frame> frames, ExtXyzWriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         using var file = AtomicFile.Create(path);
         long count;
         using (var writer = new ExtXyzWriter(file.Stream, options, leaveOpen: true))
         {
-            writer.WriteAll(frames);
+            writer.WriteAll(frames, cancellationToken);
             writer.Flush();
             count = writer.FramesWritten;
         }
@@ -70,22 +70,27 @@ public sealed class ExtXyzWriter : IDisposable
     }
 
     /// <summary>
-    /// Writes a stream of frames. On a multi-core machine the frames are pulled (and so read, when they come from a
-    /// reader) on one thread while batches are formatted in parallel on the others; output order is kept. Memory is
-    /// bounded by two batches, not by the number of frames.
+    /// Writes a stream of frames. On a multi-core machine reading, formatting and writing overlap: the frames are
+    /// pulled (and so read, when they come from a reader) on one thread, batches are formatted in parallel, and the
+    /// formatted bytes are written by a background thread (<see cref="BackgroundStreamWriter"/>); output order is
+    /// kept. Memory is bounded by a few batches, not by the number of frames. A read error, a write error (a full
+    /// disk) or <paramref name="cancellationToken"/> stops all three and is thrown here; nothing waits forever.
     /// </summary>
-    public void WriteAll(IEnumerable<Frame> frames)
+    public void WriteAll(IEnumerable<Frame> frames, CancellationToken cancellationToken = default)
     {
         if (Environment.ProcessorCount < 2)
         {
             foreach (var f in frames)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
                 Write(f);
+            }
             return;
         }
         using var batches = new BlockingCollection<List<Frame>>(boundedCapacity: 2);
         // Cancelled when writing fails: the producer may be blocked on the full queue and must give up, or the
         // wait for it below would never return (a full disk hung the command).
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = stop.Token;
         // The producer gets its own thread: on a 2-core machine the thread pool would otherwise be starved by it and
         // the parallel formatting would wait for thread injection.
@@ -112,7 +117,7 @@ public sealed class ExtXyzWriter : IDisposable
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
-                // The writer failed; its exception is the one reported.
+                // The writer failed (its exception is the one reported) or the caller cancelled (checked below).
             }
             finally
             {
@@ -122,10 +127,12 @@ public sealed class ExtXyzWriter : IDisposable
         var formatters = new ExtXyzFrameFormatter[Environment.ProcessorCount];
         for (int i = 0; i < formatters.Length; i++)
             formatters[i] = new ExtXyzFrameFormatter(_options);
+        using var background = new BackgroundStreamWriter(_stream, capacity: 2 * formatters.Length, token);
         try
         {
-            foreach (var batch in batches.GetConsumingEnumerable())
-                WriteBatch(batch, formatters);
+            foreach (var batch in batches.GetConsumingEnumerable(token))
+                WriteBatch(batch, formatters, background);
+            background.Complete();
         }
         catch
         {
@@ -142,33 +149,50 @@ public sealed class ExtXyzWriter : IDisposable
             }
             throw;
         }
+        finally
+        {
+            foreach (var f in formatters)
+                f.Dispose();
+        }
         // Surface the reader's exception (bad input) rather than a cancelled enumeration.
         producer.GetAwaiter().GetResult();
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     const long BatchAtoms = 65536;
 
-    void WriteBatch(List<Frame> batch, ExtXyzFrameFormatter[] formatters)
+    // Each worker formats a contiguous run of the batch (runs of about equal atom counts) into one buffer, and the
+    // buffers go to the background writer in order: no per-frame copy, and one queue slot per worker and batch.
+    void WriteBatch(List<Frame> batch, ExtXyzFrameFormatter[] formatters, BackgroundStreamWriter background)
     {
         int workers = Math.Min(formatters.Length, batch.Count);
-        var outputs = new (byte[] Data, int Length)[batch.Count];
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        var starts = new int[workers + 1];
+        long total = 0;
+        foreach (var f in batch)
+            total += f.AtomCount + 1;
+        long sum = 0;
+        int w = 1;
+        for (int i = 0; i < batch.Count && w < workers; i++)
         {
-            var formatter = formatters[w];
-            for (int i = w; i < batch.Count; i += workers)
-            {
-                formatter.Format(batch[i]);
-                var copy = ArrayPool<byte>.Shared.Rent(formatter.Length);
-                Buffer.BlockCopy(formatter.Buffer, 0, copy, 0, formatter.Length);
-                outputs[i] = (copy, formatter.Length);
-            }
-        });
-        foreach (var (data, length) in outputs)
-        {
-            _stream.Write(data, 0, length);
-            ArrayPool<byte>.Shared.Return(data);
-            FramesWritten++;
+            sum += batch[i].AtomCount + 1;
+            if (sum * workers >= total * w)
+                starts[w++] = i + 1;
         }
+        for (; w <= workers; w++)
+            starts[w] = batch.Count;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, k =>
+        {
+            var formatter = formatters[k];
+            formatter.Clear();
+            for (int i = starts[k]; i < starts[k + 1]; i++)
+                formatter.Append(batch[i]);
+        });
+        for (int k = 0; k < workers; k++)
+        {
+            var (data, length) = formatters[k].Detach();
+            background.Post(data, length);
+        }
+        FramesWritten += batch.Count;
     }
 
     /// <summary>Shortest text that parses back to exactly <paramref name="v"/>.</summary>
@@ -205,6 +229,23 @@ sealed class ExtXyzFrameFormatter : IDisposable
     public void Format(Frame frame)
     {
         _length = 0;
+        Append(frame);
+    }
+
+    public void Clear() => _length = 0;
+
+    /// <summary>Hands over the buffer with what was formatted so far (a pooled array) and starts a new one.</summary>
+    public (byte[] Data, int Length) Detach()
+    {
+        var done = (_buffer, _length);
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1 << 16, _length));
+        _length = 0;
+        return done;
+    }
+
+    /// <summary>Formats one frame after what the buffer already holds.</summary>
+    public void Append(Frame frame)
+    {
         int n = frame.AtomCount;
         bool labels = !_options.StripLabels;
         double[]? forces = labels ? frame.Forces : null;

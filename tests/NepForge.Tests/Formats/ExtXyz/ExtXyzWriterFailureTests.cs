@@ -6,10 +6,10 @@ namespace NepForge.Tests.Formats.ExtXyz;
 /// <summary>Issue 14 (1): a write error while a reader still feeds frames must end the write, not hang.</summary>
 public class ExtXyzWriterFailureTests
 {
-    /// <summary>A stream that accepts <c>limit</c> writes and then fails like a full disk.</summary>
-    sealed class FailingStream(int limit) : Stream
+    /// <summary>A stream that accepts <c>limit</c> bytes and then fails like a full disk.</summary>
+    sealed class FailingStream(long limit) : Stream
     {
-        int _writes;
+        long _bytes;
         public override bool CanRead => false;
         public override bool CanSeek => false;
         public override bool CanWrite => true;
@@ -21,7 +21,7 @@ public class ExtXyzWriterFailureTests
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count)
         {
-            if (++_writes > limit)
+            if ((_bytes += count) > limit)
                 throw new IOException("No space left on device");
         }
     }
@@ -38,15 +38,15 @@ public class ExtXyzWriterFailureTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(3)]
-    [InlineData(5000)] // in the second batch, while the reader has filled both queue slots
-    [InlineData(20000)]
-    public void Write_error_with_a_busy_reader_throws_instead_of_hanging(int writesBeforeFailure)
+    [InlineData(300)]
+    [InlineData(1_000_000)] // in the second batch (4096 frames of ~150 bytes each), while the reader fills the queue
+    [InlineData(3_000_000)]
+    public void Write_error_with_a_busy_reader_throws_instead_of_hanging(long bytesBeforeFailure)
     {
         long pulled = 0;
         var run = Task.Run(() =>
         {
-            using var writer = new ExtXyzWriter(new FailingStream(writesBeforeFailure));
+            using var writer = new ExtXyzWriter(new FailingStream(bytesBeforeFailure));
             writer.WriteAll(ManyFrames(200_000, () => Interlocked.Increment(ref pulled)));
         });
         bool finished = ((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60));
