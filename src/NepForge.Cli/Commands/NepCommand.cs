@@ -61,7 +61,7 @@ static class NepCommand
                 ReadOptions = CommonOptions.ReadOptions(r, cli, skipBad),
                 Output = outPath,
                 WriteOptions = new StructureWriteOptions { WriteStress = r.GetValue(stress) },
-            });
+            }, cli.Progress);
             var (frames, atoms, stats) = (result.Frames, result.Atoms, result.Statistics);
             string target = outPath is null ? "" : $" → {outPath}";
             cli.Note($"nep eval: {frames} frame(s), {atoms} atoms, {calculator.Model.Token} with {calculator.Model.TypeCount} species{target}");

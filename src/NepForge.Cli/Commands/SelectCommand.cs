@@ -91,7 +91,7 @@ static class SelectCommand
                 throw new UsageException(e.Message);
             }
 
-            var result = SelectionPipeline.Run(options);
+            var result = SelectionPipeline.Run(options, cli.Progress);
             if (result.CacheRejected is string why)
                 cli.Note($"select: ignoring descriptor cache {options.CachePath} ({why}); rebuilding it");
             var rep = result.Report;
