@@ -19,7 +19,7 @@ public sealed class WorkflowRunner
     /// <summary>The stage folders, in order.</summary>
     public static IReadOnlyList<(string Stage, string Folder)> Folders { get; } =
     [
-        ("aimd", "00.aimd"), ("extract", "01.extract"), ("sample", "02.sample"), ("perturb", "03.perturb"), ("label", "04.label"), ("collect", "05.collect"),
+        ("build", "00.build"), ("md", "00.md"), ("aimd", "00.aimd"), ("extract", "01.extract"), ("sample", "02.sample"), ("perturb", "03.perturb"), ("label", "04.label"), ("collect", "05.collect"),
     ];
 
     readonly WorkflowSpec _spec;
@@ -154,6 +154,8 @@ public sealed class WorkflowRunner
     /// <summary>Whether the workflow has this stage.</summary>
     public bool IsEnabled(string stage) => stage switch
     {
+        "build" => _spec.Build is not null,
+        "md" => _spec.InitialMd is not null,
         "aimd" => _spec.Aimd is not null,
         "sample" => _spec.Sample is not null,
         "perturb" => _spec.Perturb is not null,
