@@ -63,6 +63,7 @@ public sealed class WorkflowRunner
             if (!RunStage(state, def))
                 break;
         }
+        WriteReport();
         return Path.Combine(_spec.WorkDir, _spec.Collect.Output);
     }
 
@@ -81,6 +82,19 @@ public sealed class WorkflowRunner
         {
             foreach (var def in loop.Stages(g))
                 yield return def;
+        }
+    }
+
+    // report.html for the whole workflow; a report that cannot be made is a warning, never a failed run.
+    void WriteReport()
+    {
+        try
+        {
+            WorkflowReport.Write(_spec, _log);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
+        {
+            _log($"workflow: warning: no {WorkflowReport.FileName}: {e.Message}");
         }
     }
 
