@@ -264,7 +264,7 @@ public static class WorkflowReport
         var c = new Chart { Title = "Force errors per generation" };
         c.X.Label = "generation";
         c.Y.Label = "force RMSE (meV/Å)";
-        c.Y.Min = 0;
+        c.Y.Log = true; // the first generation's error is often orders of magnitude above the last's
         double[] x = [.. rows.Select(r => (double)r.Generation)];
         c.Series.Add(new Series("acquisition (new labels, unseen)", SeriesKind.Line, x, [.. rows.Select(r => 1000 * (r.AcquisitionForceRmse ?? double.NaN))]));
         c.Series.Add(new Series($"on {lastName}'s labels", SeriesKind.Line, x, [.. rows.Select(r => 1000 * (r.LastLabelsForceRmse ?? double.NaN))]));
@@ -288,7 +288,7 @@ public static class WorkflowReport
             return;
         var picks = File.Exists(selected) ? Features(selected) : FeatureMatrix.Empty(dim);
         var pca = Pca2.Fit(bas.Rows > 0 ? [bas, cand] : [cand]);
-        var chart = new Chart { Title = $"{G(g)}: selection in descriptor space (PCA of the mean scaled descriptor)" };
+        var chart = new Chart { Title = $"{G(g)}: selection map (descriptor PCA)" };
         chart.X.Label = "PC 1 (scaled descriptor units)";
         chart.Y.Label = "PC 2 (scaled descriptor units)";
         foreach (var (name, m, colour) in new[] { ("training set", bas, "#b0b0b0"), ("candidates", cand, "#1f77b4"), ("selected", picks, "#d62728") })
