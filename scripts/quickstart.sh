@@ -34,5 +34,5 @@ nf info "$out/train.xyz" "$out/test.xyz"
 nf run "$root/examples/quickstart/workflow.yaml"
 nf status "$root/examples/quickstart/workflow.yaml"
 nf validate "$root/quickstart-out/workflow/train.xyz"
-nf report "$root/quickstart-out/workflow/05.collect" -o "$root/quickstart-out/workflow/report.html"
+# nf run already wrote quickstart-out/workflow/report.html (both phases); `nf report WORKFLOW.yaml` rewrites it.
 echo "quickstart: done; see $out (train.xyz, test.xyz, jobs/ with the CP2K runs, labelled.xyz, poscars/POSCAR-*, perturbed/POSCAR-* ready for VASP; workflow/ with the workflow's stages, its train.xyz and report.html)"
