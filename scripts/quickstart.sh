@@ -36,5 +36,5 @@ nf info "$out/train.xyz" "$out/test.xyz"
 nf run "$root/examples/quickstart/workflow.yaml"
 nf status "$root/examples/quickstart/workflow.yaml"
 nf validate "$root/examples/quickstart/out/train.xyz"
-nf report "$root/examples/quickstart/out/05.collect" -o "$root/examples/quickstart/out/report.html"
+# nf run already wrote examples/quickstart/out/report.html (both phases); `nf report WORKFLOW.yaml` rewrites it.
 echo "quickstart: done; see $out (train.xyz, test.xyz, jobs/ with the CP2K runs, labelled.xyz, poscars/POSCAR-*, perturbed/POSCAR-* ready for VASP; and examples/quickstart/out/ with the workflow's stages, its train.xyz and report.html)"

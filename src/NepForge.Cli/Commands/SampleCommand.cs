@@ -19,12 +19,13 @@ static class SampleCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of --random", HelpName = "S" };
         var range = new Option<string?>("--range") { Description = "Keep a slice A:B[:STEP] of frame indices (0-based, B excluded, negatives count from the end)", HelpName = "A:B[:STEP]" };
         var skipFirst = new Option<long>("--skip-first") { Description = "Drop the first N frames (equilibration) before sampling", HelpName = "N" };
+        var holdOnly = new Option<bool>("--hold-only") { Description = "Only frames in the hold after a temperature ramp (md_hold=T, from md --hold-steps), before any other choice" };
         var from = CommonOptions.From();
         var skipBad = CommonOptions.SkipBad();
 
         var command = new Command("sample", "Subsample a trajectory: --every N, --count K, --random K --seed S, --range A:B[:STEP], --skip-first N")
         {
-            input, output, every, count, random, seed, range, skipFirst, from, skipBad,
+            input, output, every, count, random, seed, range, skipFirst, holdOnly, from, skipBad,
         };
         var stress = CommonOptions.AddStress(command);
         command.SetAction(r => cli.Guard(() =>
@@ -41,6 +42,10 @@ static class SampleCommand
                 throw new UsageException("--seed only applies to --random");
             var format = CommonOptions.ParseFormat(r.GetValue(from)) ?? StructureFormats.DetectInput(inPath);
             var readOptions = CommonOptions.ReadOptions(r, cli, skipBad);
+            bool hold = r.GetValue(holdOnly);
+            IEnumerable<Frame> Read() => hold
+                ? HoldFilter.Keep(StructureReader.Read(inPath, format, readOptions), inPath)
+                : StructureReader.Read(inPath, format, readOptions);
 
             int? seedUsed = null;
             Func<long, IEnumerable<long>>? choose = null; // given the frame count, the indices to keep
@@ -48,7 +53,7 @@ static class SampleCommand
             {
                 if (n < 1)
                     throw new UsageException("--every must be ≥ 1");
-                return Finish(StreamEvery(StructureReader.Read(inPath, format, readOptions), n, skip));
+                return Finish(StreamEvery(Read(), n, skip));
             }
             if (r.GetValue(count) is { } k)
             {
@@ -76,20 +81,20 @@ static class SampleCommand
                     throw new UsageException($"--range: {e.Message}");
                 }
                 if (!slice.NeedsTotal && skip == 0)
-                    return Finish(StreamSlice(StructureReader.Read(inPath, format, readOptions), slice));
+                    return Finish(StreamSlice(Read(), slice));
                 choose = total => FrameSelection.Slice(total, slice).Where(i => i >= skip);
             }
             else
             {
-                return Finish(StructureReader.Read(inPath, format, readOptions).Skip(checked((int)Math.Min(skip, int.MaxValue))));
+                return Finish(Read().Skip(checked((int)Math.Min(skip, int.MaxValue))));
             }
 
             // Two passes: count, then pick. Stdin cannot be read twice, so its frames are held in memory.
             IEnumerable<Frame> source;
             long totalFrames;
-            if (inPath == "-" || format != StructureFormat.ExtXyz)
+            if (inPath == "-" || format != StructureFormat.ExtXyz || hold)
             {
-                var all = StructureReader.Read(inPath, format, readOptions).ToList();
+                var all = Read().ToList();
                 totalFrames = all.Count;
                 source = all;
             }

@@ -120,13 +120,15 @@ static class SelectCommand
         var chart = new Chart { Title = "Selection in descriptor space (PCA)" };
         chart.X.Label = "PC 1";
         chart.Y.Label = "PC 2";
+        // Candidates first, then the base over them: the base is usually the smaller set, and the question the map
+        // answers is where the candidates lie outside it (drawn the other way round, the base vanished).
+        var (cx, cy) = pca.Project(cand);
+        chart.Series.Add(new Series($"candidates ({cand.Rows})", SeriesKind.Scatter, Thin(cx), Thin(cy)) { Color = "#1f77b4" });
         if (bas.Rows > 0)
         {
             var (bx, by) = pca.Project(bas);
-            chart.Series.Add(new Series($"base ({bas.Rows})", SeriesKind.Scatter, Thin(bx), Thin(by)) { Color = "#b0b0b0" });
+            chart.Series.Add(new Series($"base ({bas.Rows})", SeriesKind.Scatter, Thin(bx), Thin(by)) { Color = "#7f7f7f" });
         }
-        var (cx, cy) = pca.Project(cand);
-        chart.Series.Add(new Series($"candidates ({cand.Rows})", SeriesKind.Scatter, Thin(cx), Thin(cy)) { Color = "#1f77b4" });
         chart.Series.Add(new Series($"selected ({picks.Count})", SeriesKind.Scatter, picks.Select(i => cx[i]).ToArray(), picks.Select(i => cy[i]).ToArray()) { Color = "#d62728" });
         if (cand.Rows > 5000 || bas.Rows > 5000)
             chart.Notes.Add("base and candidates thinned to ≤ 5000 points each for drawing");

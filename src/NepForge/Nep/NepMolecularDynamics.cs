@@ -25,8 +25,17 @@ public sealed record MdOptions
     /// <summary>Thermostat temperature, K (and of the initial velocities).</summary>
     public required double Temperature { get; init; }
 
-    /// <summary>Steps.</summary>
+    /// <summary>Steps (of the ramp, when <see cref="EndTemperature"/> is set).</summary>
     public required int Steps { get; init; }
+
+    /// <summary>End of a linear ramp of the thermostat target from <see cref="Temperature"/> over <see cref="Steps"/>, K; null = constant.</summary>
+    public double? EndTemperature { get; init; }
+
+    /// <summary>Steps at the end temperature after <see cref="Steps"/> (the hold that sampling can keep to).</summary>
+    public int HoldSteps { get; init; }
+
+    /// <summary>The thermostat target over the run.</summary>
+    public MdTemperatureRamp Ramp => new(Temperature, EndTemperature ?? Temperature, Steps, HoldSteps);
 
     /// <summary>Time step, fs.</summary>
     public double TimeStepFs { get; init; } = 1.0;
@@ -72,6 +81,12 @@ public sealed record MdFrame(Frame Frame, int Step, double TemperatureK, double 
 /// </summary>
 public sealed class NepMolecularDynamics
 {
+    /// <summary>Frame info key of the thermostat target at the frame's step, K.</summary>
+    public const string TargetTemperatureKey = "md_target_temperature";
+
+    /// <summary>Frame info key: T when the frame lies in the hold after a ramp, F in the ramp (only with hold steps).</summary>
+    public const string HoldKey = "md_hold";
+
     /// <summary>amu·Å²/fs² in eV.</summary>
     public const double MassVelocitySquaredToEv = 103.642696562;
 
@@ -83,8 +98,8 @@ public sealed class NepMolecularDynamics
     public NepMolecularDynamics(NepCalculator calculator, MdOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!(options.Temperature >= 0) || options.Steps < 0 || !(options.TimeStepFs > 0) || options.DumpEvery < 1)
-            throw new ArgumentException("MD needs T ≥ 0 K, steps ≥ 0, a time step > 0 fs and dump-every ≥ 1", nameof(options));
+        if (!(options.Temperature >= 0) || !(options.EndTemperature is null or >= 0) || options.HoldSteps < 0 || options.Steps < 0 || !(options.TimeStepFs > 0) || options.DumpEvery < 1)
+            throw new ArgumentException("MD needs T ≥ 0 K, steps ≥ 0, hold steps ≥ 0, a time step > 0 fs and dump-every ≥ 1", nameof(options));
         _calculator = calculator;
         _options = options;
     }
@@ -108,15 +123,18 @@ public sealed class NepMolecularDynamics
 
         var result = _calculator.Compute(frame);
         double dt = o.TimeStepFs;
-        int reportEvery = Math.Max(1, o.Steps / 200);
+        var ramp = o.Ramp;
+        int reportEvery = Math.Max(1, ramp.TotalSteps / 200);
         for (int step = 0; ; step++)
         {
-            if (step % reportEvery == 0 || step == o.Steps)
-                o.Progress?.Report(new NepForge.Progress.StepProgress("md", step, o.Steps, "steps"));
+            if (step % reportEvery == 0 || step == ramp.TotalSteps)
+                o.Progress?.Report(new NepForge.Progress.StepProgress("md", step, ramp.TotalSteps, "steps"));
             if (step % o.DumpEvery == 0)
                 yield return Dump(frame, v, result, step, mass, dof);
-            if (step == o.Steps)
+            if (step == ramp.TotalSteps)
                 yield break;
+            // The thermostat pulls towards the target of the step being integrated (the ramp, then the hold).
+            double target = ramp.TargetAt(step + 1);
 
             if (o.Ensemble == MdEnsemble.NvtLangevin)
             {
@@ -127,7 +145,7 @@ public sealed class NepMolecularDynamics
                 double c2 = Math.Sqrt(1 - c1 * c1);
                 for (int i = 0; i < n; i++)
                 {
-                    double sigma = Math.Sqrt(Units.BoltzmannEvPerK * o.Temperature / (mass[i] * MassVelocitySquaredToEv));
+                    double sigma = Math.Sqrt(Units.BoltzmannEvPerK * target / (mass[i] * MassVelocitySquaredToEv));
                     for (int k = 0; k < 3; k++)
                         v[3 * i + k] = c1 * v[3 * i + k] + c2 * sigma * Gaussian(rng);
                 }
@@ -146,7 +164,7 @@ public sealed class NepMolecularDynamics
             result = _calculator.Compute(frame);
             Kick(v, result.Forces, mass, 0.5 * dt);
             if (o.Ensemble is MdEnsemble.NvtBussi or MdEnsemble.NptBerendsen)
-                BussiRescale(v, mass, o.Temperature, dt / o.ThermostatFs, dof, rng);
+                BussiRescale(v, mass, target, dt / o.ThermostatFs, dof, rng);
             if (o.Ensemble == MdEnsemble.NptBerendsen)
             {
                 double p = PressureGpa(frame, v, mass, result.Virial);
@@ -295,6 +313,12 @@ public sealed class NepMolecularDynamics
         f.Info.SetExtra("md_time_fs", I(step * _options.TimeStepFs));
         f.Info.SetExtra("md_temperature", I(t));
         f.Info.SetExtra("md_ensemble", _options.Ensemble.ToString().ToLowerInvariant());
+        // The thermostat's target at this step, and whether the step is in the hold after a ramp: what
+        // `sample --hold-only` keeps.
+        var ramp = _options.Ramp;
+        f.Info.SetExtra(TargetTemperatureKey, I(ramp.TargetAt(step)));
+        if (ramp.HoldSteps > 0)
+            f.Info.SetExtra(HoldKey, ramp.InHold(step) ? "T" : "F");
         f.Info.Seed = _options.Seed;
         f.Info.SourceStep = step;
         return new MdFrame(f, step, t, result.Energy, p);

@@ -15,7 +15,7 @@ public static class LossPlot
             throw new ArgumentException($"{minutes.Count} wall times for {loss.Rows} loss.out rows");
         var fig = new Figure(2) { Title = "NEP training (loss.out)" };
         double[] x = minutes is null ? loss.Generations : [.. minutes];
-        var terms = Panel("Loss terms", "loss", minutes is not null);
+        var terms = Panel("Loss terms", "loss (weighted sum of RMSEs)", minutes is not null);
         foreach (var name in new[] { "total", "l1", "l2" })
         {
             if (loss.Get(name) is { } s)

@@ -121,6 +121,12 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         if (train.Count == 0)
             throw new InvalidOperationException($"{BaseTrain(g)} is empty: nothing to start the exploration from");
         var starts = FrameSelection.Evenly(train.Count, Math.Min(Al.Structures, train.Count)).Select(i => train[(int)i]).ToList();
+        // Exploration boxes that differ from the training structures (e.g. denser), new packmol seeds each generation.
+        if (Al.ExploreBuild is { } build)
+        {
+            starts = build.BuildAll(seedOffset: 1000 * g);
+            ExtXyzWriter.WriteFile(Path.Combine(dir, "starts.xyz"), starts);
+        }
         if (Al.Gpumd is { } gpumd)
             return ExploreWithGpumd(g, dir, starts, gpumd);
         var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
@@ -131,7 +137,8 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
             {
                 double t = Al.Temperatures[k];
                 int seed = Al.Seed + 1000 * g + 10 * s + k;
-                var md = new NepMolecularDynamics(calc, new MdOptions { Temperature = t, Steps = Al.Steps, DumpEvery = Al.DumpEvery, TimeStepFs = Al.Timestep, Seed = seed });
+                double t0 = Al.StartTemperatures?[k] ?? t;
+                var md = new NepMolecularDynamics(calc, new MdOptions { Temperature = t0, EndTemperature = t0 == t ? null : t, HoldSteps = Al.HoldSteps, Steps = Al.Steps, DumpEvery = Al.DumpEvery, TimeStepFs = Al.Timestep, Seed = seed });
                 string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"traj-{s:00}-{t:0.##}K.xyz"));
                 string configType = string.Create(CultureInfo.InvariantCulture, $"al_{GenerationFolder(g)}_{t:0.##}K");
                 frames += (int)ExtXyzWriter.WriteFile(path, md.Run(starts[s]).Select(m =>

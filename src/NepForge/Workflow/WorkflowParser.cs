@@ -9,7 +9,7 @@ namespace NepForge.Workflow;
 public static class WorkflowParser
 {
     /// <summary>Stage keys in the order they run.</summary>
-    public static IReadOnlyList<string> StageOrder { get; } = ["aimd", "extract", "sample", "perturb", "label", "collect"];
+    public static IReadOnlyList<string> StageOrder { get; } = ["build", "md", "aimd", "extract", "sample", "perturb", "label", "collect"];
 
     /// <summary>Reads <paramref name="path"/>.</summary>
     public static WorkflowSpec Load(string path)
@@ -50,7 +50,9 @@ public static class WorkflowParser
             WorkDir = workDir,
             Engine = engine,
             Executor = executor,
-            Aimd = stages.Get("aimd") is { } a ? ParseAimd(a, baseDir) : null,
+            Build = stages.Get("build") is { } b ? BuildSpec.Parse(b, baseDir) : null,
+            InitialMd = stages.Get("md") is { } md ? InitialMdSpec.Parse(md, baseDir) : null,
+            Aimd = stages.Get("aimd") is { } a ? ParseAimd(a, baseDir, stages.Get("build") is null ? null : BuiltStructures(workDir)) : null,
             Extract = stages.Get("extract") is { } e ? ParseExtract(e, baseDir) : new ExtractSpec(),
             Sample = stages.Get("sample") is { } s ? ParseSample(s) : null,
             Perturb = stages.Get("perturb") is { } p ? ParsePerturb(p) : null,
@@ -63,8 +65,10 @@ public static class WorkflowParser
             throw alNode!.Error("the loop labels its picks with the engine of stages.label: add stages.label");
 
         // Combinations that cannot work.
-        if (spec.Aimd is null && spec.Extract.From.Count == 0)
-            throw stages.Error("nothing to start from: give stages.aimd (structures to run) or stages.extract.from (existing outputs)");
+        if (spec.Aimd is null && spec.Extract.From.Count == 0 && spec.Build is null && spec.InitialMd is null)
+            throw stages.Error("nothing to start from: give stages.build (packmol boxes), stages.md (MD with a NEP model), stages.aimd (structures to run) or stages.extract.from (existing outputs)");
+        if (spec.InitialMd is { Structures: null } && spec.Build is null)
+            throw stages.Required("md").Error("give md.structures or a stages.build to start the MD from");
         if (spec.Perturb is not null && spec.Label is null)
             throw stages.Required("perturb").Error("perturbed structures have no labels: add stages.label to run DFT on them");
         if (spec.Engine.Kind == "vasp" && spec.Engine.Command is null && (spec.Aimd is not null || spec.Label is not null))
@@ -145,7 +149,10 @@ public static class WorkflowParser
         return spec;
     }
 
-    static AimdSpec ParseAimd(YamlNode n, string baseDir)
+    /// <summary>The build stage's boxes (what aimd and md start from when they name no structures).</summary>
+    public static string BuiltStructures(string workDir) => Path.Combine(workDir, "00.build", "structures.xyz");
+
+    static AimdSpec ParseAimd(YamlNode n, string baseDir, string? built = null)
     {
         n.AllowOnly("structures", "temperatures", "steps", "timestep", "seed", "ensemble", "executor");
         var temps = n.Required("temperatures").Items().Select(t =>
@@ -158,7 +165,7 @@ public static class WorkflowParser
             throw n.Required("steps").Error("must be ≥ 1");
         return new AimdSpec
         {
-            Structures = ExistingFile(n.Required("structures"), baseDir),
+            Structures = n.Get("structures") is null && built is not null ? built : ExistingFile(n.Required("structures"), baseDir),
             Temperatures = temps,
             Steps = steps,
             Timestep = n.Get("timestep")?.Number() ?? 1.0,
@@ -184,8 +191,8 @@ public static class WorkflowParser
 
     static SampleSpec ParseSample(YamlNode n)
     {
-        n.AllowOnly("every", "count", "random", "seed");
-        var spec = new SampleSpec { Every = n.Get("every")?.Int(), Count = n.Get("count")?.Int(), Random = n.Get("random")?.Int(), Seed = n.Get("seed")?.Int() ?? 1 };
+        n.AllowOnly("every", "count", "random", "seed", "hold_only");
+        var spec = new SampleSpec { Every = n.Get("every")?.Int(), Count = n.Get("count")?.Int(), Random = n.Get("random")?.Int(), Seed = n.Get("seed")?.Int() ?? 1, HoldOnly = n.Get("hold_only")?.Bool() ?? false };
         int given = new[] { spec.Every, spec.Count, spec.Random }.Count(v => v is not null);
         if (given != 1)
             throw n.Error("give exactly one of every, count, random");
@@ -196,7 +203,7 @@ public static class WorkflowParser
 
     static PerturbSpec ParsePerturb(YamlNode n)
     {
-        n.AllowOnly("count", "cell", "disp", "min_ratio", "seed", "include_sampled", "rattle");
+        n.AllowOnly("count", "cell", "disp", "min_ratio", "seed", "include_sampled", "rattle", "keep_first");
         var rattle = n.Get("rattle");
         rattle?.AllowOnly("count", "std", "d_min");
         var spec = new PerturbSpec
@@ -210,7 +217,10 @@ public static class WorkflowParser
             RattleCount = rattle?.Get("count")?.Int() ?? 0,
             RattleStd = rattle?.Get("std")?.Number() ?? 0.05,
             RattleMinDistance = rattle?.Get("d_min")?.Number() ?? 1.5,
+            KeepFirst = n.Get("keep_first")?.Int(),
         };
+        if (spec.KeepFirst is < 0)
+            throw n.Required("keep_first").Error("must be ≥ 0");
         if (spec.RattleCount < 0 || !(spec.RattleStd > 0))
             throw rattle!.Error("count must be ≥ 0 and std > 0");
         if (spec.Count < 0)
@@ -248,7 +258,7 @@ public static class WorkflowParser
 
     static ActiveLearningSpec ParseActiveLearning(YamlNode n, string baseDir)
     {
-        n.AllowOnly("model", "train", "generations", "explore", "clean", "select", "stop", "executor");
+        n.AllowOnly("model", "train", "generations", "explore", "clean", "select", "stop", "executor", "rdf");
         var train = n.Get("train");
         train?.AllowOnly("engine", "nep", "nep_in", "generations", "seed", "time_limit", "committee", "bootstrap", "threads");
         string? nepExe = null;
@@ -290,7 +300,9 @@ public static class WorkflowParser
         if (train is null && n.Get("model") is null)
             throw n.Error("give active_learning.model (a nep.txt to explore with) or active_learning.train (each generation trains one: engine gpumd or cpu)");
         var explore = n.Required("explore");
-        explore.AllowOnly("temperatures", "steps", "dump_every", "timestep", "structures", "seed", "engine", "gpumd");
+        explore.AllowOnly("temperatures", "steps", "dump_every", "timestep", "structures", "seed", "engine", "gpumd", "hold_steps", "build");
+        // Each temperature is constant (300) or a ramp START:END ("10:300").
+        var ranges = explore.Required("temperatures").Items().Select(InitialMdSpec.ParseTemperature).ToList();
         string exploreEngine = explore.Get("engine")?.String().ToLowerInvariant() ?? "cpu";
         if (exploreEngine is not ("cpu" or "gpumd"))
             throw explore.Required("engine").Error($"expected cpu or gpumd, found '{exploreEngine}'");
@@ -315,7 +327,21 @@ public static class WorkflowParser
             TrainNepIn = train?.Get("nep_in") is { } ni ? ExistingFile(ni, baseDir) : null,
             TrainCpu = cpuTrain,
             Generations = n.Get("generations")?.Int() ?? 1,
-            Temperatures = explore.Required("temperatures").Items().Select(t => t.Number()).ToList(),
+            Temperatures = ranges.Select(r => r.End).ToList(),
+            StartTemperatures = ranges.Any(r => r.Start != r.End) ? ranges.Select(r => r.Start).ToList() : null,
+            HoldSteps = explore.Get("hold_steps")?.Int() ?? 0,
+            ExploreBuild = explore.Get("build") is { } eb ? BuildSpec.Parse(eb, baseDir) : null,
+            RdfPairs = n.Get("rdf")?.Items().Select(i =>
+            {
+                try
+                {
+                    return Sampling.ElementPair.Parse(i.String()).Label;
+                }
+                catch (FormatException e)
+                {
+                    throw i.Error(e.Message);
+                }
+            }).ToList() ?? [],
             Gpumd = gpumd,
             Executor = n.Get("executor") is { } ex ? ParseExecutor(ex, baseDir) : null,
             Steps = explore.Get("steps")?.Int() ?? 1000,
@@ -335,6 +361,8 @@ public static class WorkflowParser
         };
         if (spec.Generations < 1)
             throw n.Required("generations").Error("must be ≥ 1");
+        if (spec.Gpumd is not null && (spec.StartTemperatures is not null || spec.HoldSteps > 0 || spec.ExploreBuild is not null))
+            throw explore.Error("explore with gpumd takes constant temperatures from training structures for now: temperature ramps, hold_steps and explore.build need engine: cpu");
         if (spec.Committee.Count == 1)
             throw select!.Required("committee").Error("a committee needs at least two models");
         if (!(spec.CommitteeFLo < spec.CommitteeFHi))

@@ -19,7 +19,7 @@ public sealed class WorkflowRunner
     /// <summary>The stage folders, in order.</summary>
     public static IReadOnlyList<(string Stage, string Folder)> Folders { get; } =
     [
-        ("aimd", "00.aimd"), ("extract", "01.extract"), ("sample", "02.sample"), ("perturb", "03.perturb"), ("label", "04.label"), ("collect", "05.collect"),
+        ("build", "00.build"), ("md", "00.md"), ("aimd", "00.aimd"), ("extract", "01.extract"), ("sample", "02.sample"), ("perturb", "03.perturb"), ("label", "04.label"), ("collect", "05.collect"),
     ];
 
     readonly WorkflowSpec _spec;
@@ -63,6 +63,7 @@ public sealed class WorkflowRunner
             if (!RunStage(state, def))
                 break;
         }
+        WriteReport();
         return Path.Combine(_spec.WorkDir, _spec.Collect.Output);
     }
 
@@ -81,6 +82,19 @@ public sealed class WorkflowRunner
         {
             foreach (var def in loop.Stages(g))
                 yield return def;
+        }
+    }
+
+    // report.html for the whole workflow; a report that cannot be made is a warning, never a failed run.
+    void WriteReport()
+    {
+        try
+        {
+            WorkflowReport.Write(_spec, _log);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
+        {
+            _log($"workflow: warning: no {WorkflowReport.FileName}: {e.Message}");
         }
     }
 
@@ -154,6 +168,8 @@ public sealed class WorkflowRunner
     /// <summary>Whether the workflow has this stage.</summary>
     public bool IsEnabled(string stage) => stage switch
     {
+        "build" => _spec.Build is not null,
+        "md" => _spec.InitialMd is not null,
         "aimd" => _spec.Aimd is not null,
         "sample" => _spec.Sample is not null,
         "perturb" => _spec.Perturb is not null,

@@ -114,6 +114,9 @@ public sealed record SampleSpec
 
     /// <summary>Seed of <see cref="Random"/>.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>Only frames in the hold after a temperature ramp (<c>md_hold=T</c>), before the choice.</summary>
+    public bool HoldOnly { get; init; }
 }
 
 /// <summary>Cell perturbation and atom displacement.</summary>
@@ -145,6 +148,12 @@ public sealed record PerturbSpec
 
     /// <summary>Rattle: minimum interatomic distance, Å.</summary>
     public double RattleMinDistance { get; init; } = 1.5;
+
+    /// <summary>
+    /// Keep the first N sampled frames as they are and perturb/rattle only the rest (the H₂ study: 100 frames, the
+    /// first 80 kept, the last 20 rattled twice); null = every frame is kept (with include_sampled) and perturbed.
+    /// </summary>
+    public int? KeepFirst { get; init; }
 }
 
 /// <summary>DFT single points.</summary>
@@ -248,6 +257,18 @@ public sealed record ActiveLearningSpec
 
     /// <summary>Stop when the model's force RMSE on the new labels (eV/Å) is below this.</summary>
     public double? StopForceRmse { get; init; }
+
+    /// <summary>Ramp starts, K, one per entry of <see cref="Temperatures"/> (the ends); null = constant temperatures.</summary>
+    public IReadOnlyList<double>? StartTemperatures { get; init; }
+
+    /// <summary>Exploration steps at the end temperature after the ramp (<see cref="Steps"/>).</summary>
+    public int HoldSteps { get; init; }
+
+    /// <summary>Exploration boxes built per generation (seed moved by the generation) instead of training structures.</summary>
+    public BuildSpec? ExploreBuild { get; init; }
+
+    /// <summary>Element pairs whose RDF the workflow report plots per generation (e.g. H-H).</summary>
+    public IReadOnlyList<string> RdfPairs { get; init; } = [];
 }
 
 /// <summary>The CPU trainer's settings in a workflow (<c>active_learning.train</c> with <c>engine: cpu</c>).</summary>
@@ -307,6 +328,12 @@ public sealed record WorkflowSpec
 
     /// <summary>The active-learning loop, if any.</summary>
     public ActiveLearningSpec? ActiveLearning { get; init; }
+
+    /// <summary>Build stage (packmol boxes), if any.</summary>
+    public BuildSpec? Build { get; init; }
+
+    /// <summary>MD stage with a user-supplied NEP model, if any.</summary>
+    public InitialMdSpec? InitialMd { get; init; }
 
     /// <summary>Canonical text of each stage's settings (with the engine/executor where they matter), for fingerprints.</summary>
     public IReadOnlyDictionary<string, string> StageSettings { get; init; } = new Dictionary<string, string>();

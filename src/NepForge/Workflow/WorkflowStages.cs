@@ -19,14 +19,23 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     /// <summary>The files a stage reads (their content goes into its fingerprint).</summary>
     public static IReadOnlyList<string> InputsOf(string stage, WorkflowSpec spec, WorkflowRunner runner) => stage switch
     {
+        "build" => [],
+        "md" => [spec.InitialMd!.Structures ?? WorkflowParser.BuiltStructures(spec.WorkDir), spec.InitialMd.Model],
         "aimd" => [spec.Aimd!.Structures, .. Templates(spec)],
-        "extract" => [.. spec.Aimd is null ? [] : new[] { Path.Combine(runner.FolderOf("aimd"), AimdFrames) }, .. spec.Extract.From],
+        "extract" => [.. spec.Aimd is null ? [] : new[] { Path.Combine(runner.FolderOf("aimd"), AimdFrames) }, .. spec.Extract.From, .. InitialStageFrames(spec, runner)],
         "sample" => [Path.Combine(runner.FolderOf("extract"), "frames.xyz")],
         "perturb" => [SampledOrFrames(spec, runner)],
         "label" => [LabelInput(spec, runner), .. Templates(spec)],
         "collect" => [spec.Label is not null ? Path.Combine(runner.FolderOf("label"), "labelled.xyz") : SampledOrFrames(spec, runner)],
         _ => [],
     };
+
+    // What extract reads from the initial stages when no AIMD runs: the MD frames, or else the built boxes.
+    static IEnumerable<string> InitialStageFrames(WorkflowSpec spec, WorkflowRunner runner) =>
+        spec.Aimd is not null ? []
+        : spec.InitialMd is not null ? [Path.Combine(runner.FolderOf("md"), AimdFrames)]
+        : spec.Build is not null ? [WorkflowParser.BuiltStructures(spec.WorkDir)]
+        : [];
 
     static IEnumerable<string> Templates(WorkflowSpec spec) =>
         new[] { spec.Engine.Cp2kTemplate, spec.Engine.Incar, spec.Engine.AimdIncar, spec.Executor.Template }.OfType<string>();
@@ -39,6 +48,8 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
 
     public string Run(string stage, string dir) => stage switch
     {
+        "build" => InitialStages.Build(spec, dir),
+        "md" => InitialStages.Md(spec, dir),
         "aimd" => Aimd(dir),
         "extract" => Extract(dir),
         "sample" => Sample(dir),
@@ -100,6 +111,9 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
             foreach (var run in WorkflowRunner.Read(Path.Combine(runner.FolderOf("aimd"), AimdFrames)).GroupBy(f => f.Info.GetExtra("dft_folder")))
                 frames.AddRange(run.Skip(spec.Extract.SkipFirst));
         }
+        // The MD stage's frames (when there is no AIMD) or else the built boxes themselves (a cold start).
+        foreach (string source in InitialStageFrames(spec, runner))
+            frames.AddRange(WorkflowRunner.Read(source).Skip(spec.Extract.SkipFirst));
         foreach (string source in spec.Extract.From)
         {
             bool vasp = Directory.Exists(source) || Path.GetFileName(source).Contains("OUTCAR", StringComparison.Ordinal) || source.EndsWith(".xml", StringComparison.Ordinal);
@@ -128,6 +142,8 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     {
         var s = spec.Sample!;
         var frames = WorkflowRunner.Read(Path.Combine(runner.FolderOf("extract"), "frames.xyz")).ToList();
+        if (s.HoldOnly)
+            frames = [.. HoldFilter.Keep(frames, Path.Combine(runner.FolderOf("extract"), "frames.xyz"))];
         long[] keep = s.Every is int every ? FrameSelection.Every(frames.Count, every).ToArray()
             : s.Count is int count ? FrameSelection.Evenly(frames.Count, count)
             : FrameSelection.Random(frames.Count, s.Random!.Value, s.Seed);
@@ -147,10 +163,14 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
             Guard = p.MinRatio is double r && r > 0 ? new DistanceGuard(minRatio: r) : DistanceGuard.None,
         });
         var output = new List<Frame>();
-        if (p.IncludeSampled)
+        // keep_first: the first N frames go to DFT as they are; only the rest are perturbed and rattled.
+        int first = p.KeepFirst is int k ? Math.Min(k, frames.Count) : 0;
+        if (p.KeepFirst is not null)
+            output.AddRange(frames.Take(first).Select(Perturber.PrepareForRelabel));
+        else if (p.IncludeSampled)
             output.AddRange(frames.Select(Perturber.PrepareForRelabel));
         int made = 0;
-        for (int i = 0; i < frames.Count; i++)
+        for (int i = first; i < frames.Count; i++)
         {
             foreach (var result in perturber.Perturb(frames[i], p.Seed, i, p.Count))
             {
@@ -162,7 +182,7 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         if (p.RattleCount > 0)
         {
             var rattler = new Rattler(new RattleOptions { Std = p.RattleStd, MinDistance = new DistanceGuard(minDistance: p.RattleMinDistance) });
-            for (int i = 0; i < frames.Count; i++)
+            for (int i = first; i < frames.Count; i++)
             {
                 // Another seed stream than the perturbation's, so the two never share random numbers.
                 foreach (var result in rattler.Rattle(frames[i], p.Seed + 7919, i, p.RattleCount))
