@@ -1,7 +1,6 @@
 using NepForge.Formats.ExtXyz;
 using NepForge.Nep;
 using NepForge.Tests.Nep;
-using NepForge.Tests.Structures;
 using NepForge.Workflow;
 
 namespace NepForge.Tests.Workflow;
