@@ -217,7 +217,7 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(0, code);
         string dir = Path.GetDirectoryName(wf)!;
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gen-001", "03.select", "select-report.json")));
-        int candidates = report.RootElement.GetProperty("committee").GetProperty("candidate").GetInt32();
+        int candidates = report.RootElement.GetProperty("classified").GetProperty("candidate").GetInt32();
         Assert.True(candidates > 0);
         var picked = ExtXyzReader.ReadFrames(Path.Combine(dir, "gen-001", "03.select", "selected.xyz")).ToList();
         Assert.Equal(2, picked.Count);

@@ -83,6 +83,14 @@ public static class SelectionPipeline
             c.Frame.Info.SetExtra("select_distance", p.Distance.ToString("R", CultureInfo.InvariantCulture));
             if (needsSeed)
                 c.Frame.Info.SetExtra("select_seed", seedUsed.ToString(CultureInfo.InvariantCulture));
+            // Why the committee let the frame through travels with it into train.xyz, not only in the report.
+            if (c.Deviation is { } d)
+            {
+                if (double.IsFinite(d.MaxForce))
+                    c.Frame.Info.SetExtra("committee_max_force_dev", d.MaxForce.ToString("R", CultureInfo.InvariantCulture));
+                if (double.IsFinite(d.MaxVirial))
+                    c.Frame.Info.SetExtra("committee_max_virial_dev", d.MaxVirial.ToString("R", CultureInfo.InvariantCulture));
+            }
         }
         var report = new SelectionReport
         {
