@@ -7,8 +7,8 @@ using NepForge.Sampling;
 namespace NepForge.Cli.Commands;
 
 /// <summary>
-/// <c>nepforge plot loss|parity|rdf|thermo|hist …  -o OUT.svg|OUT.png</c>: SVG plots drawn by NepForge itself; PNG
-/// through rsvg-convert (librsvg2-bin) when it is installed.
+/// <c>nepforge plot loss|parity|rdf|thermo|hist …  -o OUT.svg|OUT.png|OUT.pdf</c>: SVG plots drawn by NepForge itself;
+/// PNG and PDF rendered from that SVG in-process by SkiaSharp (rsvg-convert only as a fallback).
 /// </summary>
 public static class PlotCommand
 {
@@ -16,7 +16,7 @@ public static class PlotCommand
     public static Command Create(CliContext cli)
     {
         ArgumentNullException.ThrowIfNull(cli);
-        var plot = new Command("plot", "Plots as SVG (or PNG/PDF with rsvg-convert): training loss, parity, g(r), thermo.out, dataset distributions");
+        var plot = new Command("plot", "Plots as SVG, PNG or PDF: training loss, parity, g(r), thermo.out, dataset distributions");
         plot.Subcommands.Add(Loss(cli));
         plot.Subcommands.Add(Parity(cli));
         plot.Subcommands.Add(Thermo(cli));
@@ -30,7 +30,7 @@ public static class PlotCommand
     {
         var output = new Option<string>("--output", "-o")
         {
-            Description = "Output file: .svg, or .png / .pdf (need rsvg-convert); other names are refused",
+            Description = "Output file: .svg, .png (2× scale) or .pdf; other names are refused",
             DefaultValueFactory = _ => fallback,
             HelpName = "OUT.svg|.png|.pdf",
         };

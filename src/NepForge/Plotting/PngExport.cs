@@ -2,11 +2,14 @@ using NepForge.Scheduling;
 
 namespace NepForge.Plotting;
 
-/// <summary>PNG and PDF output through librsvg's <c>rsvg-convert</c> (Debian/Ubuntu package <c>librsvg2-bin</c>), when installed.</summary>
+/// <summary>
+/// Plot files by their name: SVG as drawn, PNG and PDF rendered in-process with SkiaSharp (<see cref="SkiaExport"/>).
+/// librsvg's <c>rsvg-convert</c> is only the fallback where Skia cannot load or finds no font.
+/// </summary>
 public static class PngExport
 {
-    /// <summary>The message when rsvg-convert cannot be found.</summary>
-    public const string MissingMessage = "PNG and PDF output need rsvg-convert (Debian/Ubuntu: apt install librsvg2-bin; macOS: brew install librsvg); write .svg instead";
+    /// <summary>The fallback's install hint, when neither Skia nor rsvg-convert can draw.</summary>
+    public const string MissingMessage = "rsvg-convert, the fallback, is not installed (Debian/Ubuntu: apt install librsvg2-bin; macOS: brew install librsvg); write .svg instead";
 
     /// <summary>Full path of rsvg-convert on PATH, or null.</summary>
     public static string? FindConverter()
@@ -27,7 +30,7 @@ public static class PngExport
     public static string? FormatOf(string path) =>
         Extensions.FirstOrDefault(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase))?[1..];
 
-    /// <summary>Converts an SVG file to PNG (white background); throws with <see cref="MissingMessage"/> when rsvg-convert is absent.</summary>
+    /// <summary>Converts an SVG file to PNG (white background) with rsvg-convert; throws with <see cref="MissingMessage"/> when it is absent.</summary>
     public static void Convert(string svgPath, string pngPath, ICommandRunner? runner = null) => Convert(svgPath, pngPath, "png", runner);
 
     /// <summary>Converts an SVG file to PNG or PDF (<paramref name="format"/>) with rsvg-convert.</summary>
@@ -46,8 +49,8 @@ public static class PngExport
     }
 
     /// <summary>
-    /// Writes <paramref name="svg"/> to <paramref name="path"/> in the format its name says: .svg as it is, .png or .pdf
-    /// through rsvg-convert. Any other name is refused (never SVG under another format's name).
+    /// Writes <paramref name="svg"/> to <paramref name="path"/> in the format its name says: .svg as it is, .png
+    /// (2× scale) or .pdf drawn by Skia, else by rsvg-convert. Any other name is refused (never SVG under another format's name).
     /// </summary>
     public static void Save(string svg, string path)
     {
@@ -58,8 +61,20 @@ public static class PngExport
             IO.AtomicFile.WriteAllText(path, svg);
             return;
         }
+        string? whySkiaCannot = SkiaExport.WhyUnavailable();
+        if (whySkiaCannot is null)
+        {
+            IO.AtomicFile.Write(path, s =>
+            {
+                if (format == "png")
+                    SkiaExport.WritePng(svg, s);
+                else
+                    SkiaExport.WritePdf(svg, s);
+            });
+            return;
+        }
         if (FindConverter() is null)
-            throw new InvalidOperationException(MissingMessage);
+            throw new InvalidOperationException($"cannot write {format.ToUpperInvariant()}: {whySkiaCannot}; {MissingMessage}");
         string svgTmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.svg");
         try
         {

@@ -1,4 +1,3 @@
-using NepForge.Plotting;
 using NepForge.Tests.Cli;
 using static NepForge.Tests.Plotting.SvgRendererTests;
 
@@ -21,19 +20,20 @@ public sealed class PlotCliTests : IDisposable
     }
 
     [FixtureFact]
-    public void PlotPngUsesRsvgConvertOrSaysWhatIsMissing()
+    public void PlotPngIsDrawnInProcessAtTwiceTheSvgSize()
     {
+        string thermo = Fixtures.Path("gpumd/old_08_Silicon_melt/thermo.out");
+        string svgPath = _cli.PathOf("thermo.svg");
+        Assert.Equal(0, _cli.Run("plot", "thermo", thermo, "-o", svgPath).Code);
+        var root = Parse(File.ReadAllText(svgPath)).Root!;
+        File.Delete(svgPath);
         string outPath = _cli.PathOf("thermo.png");
-        var (code, _, err) = _cli.Run("plot", "thermo", Fixtures.Path("gpumd/old_08_Silicon_melt/thermo.out"), "-o", outPath);
-        if (PngExport.FindConverter() is null)
-        {
-            Assert.Equal(1, code);
-            Assert.Contains("librsvg2-bin", err, StringComparison.Ordinal);
-            return;
-        }
+        var (code, _, err) = _cli.Run("plot", "thermo", thermo, "-o", outPath);
         Assert.Equal(0, code);
-        var bytes = File.ReadAllBytes(outPath);
-        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+        Assert.Contains("thermo.png", err, StringComparison.Ordinal);
+        var (w, h) = SkiaExportTests.PngSize(File.ReadAllBytes(outPath));
+        Assert.Equal(2 * (int)root.Attribute("width")!, w);
+        Assert.Equal(2 * (int)root.Attribute("height")!, h);
         Assert.Empty(Directory.GetFiles(_cli.Dir, "*.svg"));
     }
 
@@ -51,17 +51,9 @@ public sealed class PlotCliTests : IDisposable
         string thermo = Fixtures.Path("gpumd/old_08_Silicon_melt/thermo.out");
         string pdf = _cli.PathOf("p.pdf");
         var (code, _, err) = _cli.Run("plot", "thermo", thermo, "-o", pdf);
-        if (PngExport.FindConverter() is null)
-        {
-            Assert.Equal(1, code);
-            Assert.Contains("librsvg2-bin", err, StringComparison.Ordinal);
-            Assert.False(File.Exists(pdf)); // before: SVG text written under the .pdf name, exit 0
-        }
-        else
-        {
-            Assert.Equal(0, code);
-            Assert.Equal("%PDF"u8.ToArray(), File.ReadAllBytes(pdf)[..4]);
-        }
+        Assert.Equal(0, code);
+        Assert.Contains("p.pdf", err, StringComparison.Ordinal);
+        Assert.Equal(1, SkiaExportTests.PdfPages(File.ReadAllBytes(pdf)));
         (code, _, err) = _cli.Run("plot", "thermo", thermo, "-o", _cli.PathOf("p.jpg"));
         Assert.Equal(2, code);
         Assert.Contains("a plot is written as .svg, .png or .pdf", err, StringComparison.Ordinal);
