@@ -44,9 +44,9 @@ public static class Cp2kTrajectoryReader
         int unconverged = 0;
         for (int k = 0; k < n; k++)
         {
-            var (step, energy, positions) = pos[k];
-            if (frc[k].Step != step)
-                throw new ParseException(frcPath, 0, null, $"step {frc[k].Step} of the forces file does not match step {step} of the positions");
+            var (step, energy, positions) = (pos.Steps[k], pos.Energies[k], pos.Values[k]);
+            if (frc.Steps[k] != step)
+                throw new ParseException(frcPath, 0, null, $"step {frc.Steps[k]} of the forces file does not match step {step} of the positions");
             if (!scf[k])
             {
                 unconverged++;
@@ -55,7 +55,7 @@ public static class Cp2kTrajectoryReader
             var frame = new Frame(input.Elements.ToArray(), positions, lattice)
             {
                 Energy = energy * Units.HartreeToEv,
-                Forces = frc[k].Values.Select(v => v * Cp2kOutputParser.HartreePerBohrToEvPerAngstrom).ToArray(),
+                Forces = frc.Values[k].Select(v => v * Cp2kOutputParser.HartreePerBohrToEvPerAngstrom).ToArray(),
             };
             if (stress is not null)
                 frame.Virial = (lattice.Volume / Units.EvPerA3ToGpa) * stress[k];
@@ -80,69 +80,10 @@ public static class Cp2kTrajectoryReader
         throw new ParseException(inputPath, 0, null, "no GLOBAL/PROJECT line: the trajectory file names are unknown");
     }
 
-    // Blocks of "N / i = step, time = t, E = e / N atom lines"; a cut-off block at the end is dropped with a warning.
-    static List<(int Step, double Energy, double[] Values)> ReadXyz(string path, Frame input, List<string> warnings)
-    {
-        if (!File.Exists(path))
-            throw new ParseException(path, 0, null, "no trajectory file: CP2K did not write MOTION/PRINT/TRAJECTORY");
-        var blocks = new List<(int, double, double[])>();
-        using var reader = new StreamReader(path);
-        int lineNo = 0;
-        int n = input.AtomCount;
-        while (reader.ReadLine() is { } countLine)
-        {
-            lineNo++;
-            if (countLine.Trim().Length == 0)
-                continue;
-            if (!int.TryParse(countLine.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int count) || count != n)
-                throw new ParseException(path, lineNo, null, $"expected the atom count {n}, found \"{countLine.Trim()}\"");
-            string? comment = reader.ReadLine();
-            lineNo++;
-            if (comment is null)
-            {
-                warnings.Add($"{path}:{lineNo}: truncated step");
-                break;
-            }
-            int step = (int)Field(comment, "i =", path, lineNo);
-            double energy = Field(comment, "E =", path, lineNo);
-            var values = new double[3 * n];
-            bool complete = true;
-            for (int a = 0; a < n; a++)
-            {
-                string? line = reader.ReadLine();
-                lineNo++;
-                string[]? cols = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (cols is null || cols.Length < 4)
-                {
-                    complete = false;
-                    break;
-                }
-                if (!string.Equals(cols[0], input.Elements[a].Symbol, StringComparison.OrdinalIgnoreCase))
-                    throw new ParseException(path, lineNo, null, $"atom {a + 1} is {cols[0]} here but {input.Elements[a].Symbol} in structure.xyz");
-                for (int c = 0; c < 3; c++)
-                    values[3 * a + c] = Num(cols[1 + c], path, lineNo);
-            }
-            if (!complete)
-            {
-                warnings.Add($"{path}:{lineNo}: step {step} is cut short (truncated file); kept the {blocks.Count} complete step(s)");
-                break;
-            }
-            blocks.Add((step, energy, values));
-        }
-        return blocks;
-    }
-
-    static double Field(string comment, string key, string path, int line)
-    {
-        int at = comment.IndexOf(key, StringComparison.Ordinal);
-        if (at < 0)
-            throw new ParseException(path, line, null, $"expected \"{key}\" in the step line, found \"{comment.Trim()}\"");
-        string rest = comment[(at + key.Length)..].Trim();
-        int comma = rest.IndexOf(',', StringComparison.Ordinal);
-        return Num(comma < 0 ? rest : rest[..comma], path, line);
-    }
-
-    static double Num(string text, string path, int line) => Cp2kOutputParser.Number(text.Trim(), path, line, "trajectory value");
+    // The shared reader of CP2K's xyz trajectories, checked against the job's species.
+    static Cp2kXyzTrajectory ReadXyz(string path, Frame input, List<string> warnings) =>
+        File.Exists(path) ? Cp2kXyzTrajectory.Read(path, input.Elements, warnings)
+        : throw new ParseException(path, 0, null, "no trajectory file: CP2K did not write MOTION/PRINT/TRAJECTORY");
 
     // One stress tensor per step; null when the run printed none.
     static List<Mat3>? ReadStresses(string path, List<string> warnings)
@@ -175,18 +116,6 @@ public static class Cp2kTrajectoryReader
     }
 
     // True/false per SCF in the log, in order: step k's SCF is the k-th outcome line.
-    static List<bool> ScfOutcomes(string logPath)
-    {
-        var result = new List<bool>();
-        if (!File.Exists(logPath))
-            return result;
-        foreach (string line in File.ReadLines(logPath))
-        {
-            if (line.Contains("SCF run converged", StringComparison.Ordinal))
-                result.Add(true);
-            else if (line.Contains("SCF run NOT converged", StringComparison.Ordinal))
-                result.Add(false);
-        }
-        return result;
-    }
+    static List<bool> ScfOutcomes(string logPath) =>
+        File.Exists(logPath) ? Cp2kLogSteps.ScfOutcomes(File.ReadAllLines(logPath)) : [];
 }
