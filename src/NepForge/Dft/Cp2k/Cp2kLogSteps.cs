@@ -32,6 +32,11 @@ static class Cp2kLogSteps
             {
                 break; // the last step's tables are cut short: the run was killed while writing them
             }
+            catch (IO.ParseException e)
+            {
+                // The shared table readers count lines from the segment's start; the user needs the log's line.
+                throw new IO.ParseException(file, e.Line + starts[s], null, e.Problem, e);
+            }
         }
         return steps;
     }
