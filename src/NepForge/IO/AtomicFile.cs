@@ -30,7 +30,15 @@ public sealed partial class AtomicFile : IDisposable
         Directory.CreateDirectory(dir);
         SweepStale(dir, Path.GetFileName(_target));
         _temporary = Path.Combine(dir, TemporaryName(Path.GetFileName(_target)));
-        _file = new FileStream(_temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        try
+        {
+            _file = new FileStream(_temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only file system or folder: say which output could not be written, not the hidden name.
+            throw new IOException($"cannot write {_target}: {e.Message.Replace($" : '{_temporary}'", "", StringComparison.Ordinal).Replace(_temporary, _target, StringComparison.Ordinal)}", e);
+        }
         Stream = new NamedStream(_file, _temporary, _target);
     }
 

@@ -42,12 +42,33 @@ public sealed class YamlNode
         {
             throw new WorkflowException($"{file}:{e.Start.Line}: not valid YAML: {e.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way (not with a YamlException) on some control and binary characters.
+            throw new WorkflowException($"{file}:{ScannerStopLine(text)}: not valid YAML: unreadable characters (binary data or a control character?)");
+        }
         if (stream.Documents.Count != 1)
             throw new WorkflowException($"{file}: expected one YAML document, found {stream.Documents.Count}");
         var root = new YamlNode(stream.Documents[0].RootNode, "", file);
         if (root._node is not YamlMappingNode)
             throw root.Error("the workflow must be a mapping of keys (engine:, executor:, stages:)");
         return root;
+    }
+
+    /// <summary>The line where YamlDotNet's scanner gives up on <paramref name="text"/>.</summary>
+    static long ScannerStopLine(string text)
+    {
+        var scanner = new YamlDotNet.Core.Scanner(new StringReader(text));
+        try
+        {
+            while (scanner.MoveNext())
+            {
+            }
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+        }
+        return scanner.CurrentPosition.Line;
     }
 
     /// <summary>An error at this node.</summary>

@@ -118,6 +118,38 @@ public class OutputFailureProcessTests(ITestOutputHelper output)
         Assert.DoesNotContain("   at ", err);
         Assert.Empty(Directory.GetFileSystemEntries(mount));
     }
+
+    [TmpfsTheory]
+    [InlineData("sample")]
+    [InlineData("convert")]
+    [InlineData("merge")]
+    [InlineData("extract")]
+    [InlineData("nep eval")]
+    public void A_read_only_output_folder_gives_one_line_and_exit_1_and_leaves_nothing(string verb)
+    {
+        using var cli = new CliRunner();
+        string input = verb == "extract" ? Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md.10") : Fixtures.Path("gpumd/nep_train/train.xyz");
+        string mount = cli.PathOf("ro");
+        using var disk = SmallTmpfs.Mount(mount, "1m", readOnly: true);
+        string target = Path.Combine(mount, "o.xyz");
+        string[] args = verb switch
+        {
+            "sample" => ["sample", input, "-o", target, "--every", "2"],
+            "merge" => ["merge", input, input, "-o", target],
+            "nep eval" => ["nep", "eval", input, "-m", Fixtures.Path("nep/potentials/PbTe_NEP4_GPUMD_example.txt"), "-o", target],
+            _ => [verb, input, "-o", target],
+        };
+        var (code, _, err) = cli.Run(args);
+        output.WriteLine(err);
+        Assert.Equal(1, code);
+        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.Single(lines);
+        Assert.Contains("o.xyz", lines[0]);
+        Assert.Contains("Read-only file system", lines[0]);
+        Assert.DoesNotContain(".tmp", lines[0]);
+        Assert.DoesNotContain("   at ", err);
+        Assert.Empty(Directory.GetFileSystemEntries(mount));
+    }
 }
 
 /// <summary>A tmpfs of a given size (Linux, root), unmounted on dispose.</summary>
@@ -127,10 +159,10 @@ sealed class SmallTmpfs : IDisposable
 
     SmallTmpfs(string path) => _path = path;
 
-    public static SmallTmpfs Mount(string path, string size)
+    public static SmallTmpfs Mount(string path, string size, bool readOnly = false)
     {
         Directory.CreateDirectory(path);
-        Run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", path);
+        Run("mount", "-t", "tmpfs", "-o", "size=" + size + (readOnly ? ",ro" : ""), "tmpfs", path);
         return new SmallTmpfs(path);
     }
 

@@ -32,8 +32,26 @@ public class FuzzSampleTests
         Assert.Equal(300, stats.Cases);
         Assert.True(stats[Verdict.Crash] + stats[Verdict.Hang] + stats[Verdict.SilentWrong] == 0,
             string.Join("\n", stats.Problems.Select(p => $"{p.Reader} case {p.Case} ({p.Mutation}): {p.Verdict}: {p.Detail}")));
+        Assert.True(stats[Verdict.UnlocatedError] == 0,
+            string.Join("\n", stats.Problems.Select(p => $"{p.Reader} case {p.Case} ({p.Mutation}): {p.Verdict}: {p.Detail}")));
         // The sample exercises both sides: some inputs still read, most mutations are reported.
         Assert.True(stats[Verdict.CleanError] > 0);
+    }
+
+    [FixtureTheory]
+    [InlineData(43)]
+    [InlineData(283)]
+    [InlineData(595)]
+    public void Binary_garbage_that_stops_yamldotnets_scanner_is_a_located_workflow_error(int k)
+    {
+        // These cases of the 3,000-case run made YamlDotNet's scanner throw InvalidOperationException (no line).
+        var target = Target.All(Fixtures.Root, RepoRoot()).Single(t => t.Name == "workflow.yaml");
+        byte[] input = File.ReadAllBytes(target.Seed);
+        var original = target.Run(input, false);
+        var result = FuzzRunner.RunCase(target, input, original, 14, k, TimeSpan.FromSeconds(20));
+        Assert.Equal(Mutation.BinaryGarbage, result.Mutation);
+        Assert.Equal(Verdict.CleanError, result.Verdict);
+        Assert.Matches(@":\d+: not valid YAML: unreadable characters", result.Detail);
     }
 
     [FixtureFact]
