@@ -16,9 +16,9 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
 
     public void Dispose() => _cli.Dispose();
 
-    string Workflow(string minDistance, string? train = null, string exploreEngine = "", string selectExtra = "")
+    string Workflow(string minDistance, string? train = null, string exploreEngine = "", string selectExtra = "", string name = "al")
     {
-        string dir = _cli.PathOf("al");
+        string dir = _cli.PathOf(name);
         Directory.CreateDirectory(dir);
         string aimd = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../examples/si8-aimd/si8_aimd.xyz"));
         string model = Fixtures.Path("nep/potentials/Si_2022_NEP4_5body.txt");
@@ -132,6 +132,54 @@ public sealed class ActiveLearningRunTests(ITestOutputHelper output) : IDisposab
         var train = ExtXyzReader.ReadFrames(Path.Combine(dir, "train.xyz")).ToList();
         Assert.Equal(7, train.Count);
         Assert.All(train.Skip(3), f => Assert.NotNull(f.Info.GetExtra("committee_max_force_dev")));
+    }
+
+    [Cp2kFixtureFact]
+    public void The_loop_with_cpu_training_killed_at_random_moments_and_rerun_gives_the_same_models_and_train_xyz()
+    {
+        const string train = "train: {engine: cpu, generations: 400, seed: 7}";
+        string straight = Workflow("0.0001", train, name: "straight");
+        var (code, _, err) = _cli.Run("run", straight);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+
+        string killed = Workflow("0.0001", train, name: "killed");
+        string exe = Path.Combine(AppContext.BaseDirectory, "nepforge");
+        var random = new Random(2027);
+        int kills = 0;
+        for (int round = 0; round < 10; round++)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo(exe) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+            psi.ArgumentList.Add("run");
+            psi.ArgumentList.Add(killed);
+            using var driver = System.Diagnostics.Process.Start(psi)!;
+            _ = driver.StandardError.ReadToEndAsync();
+            _ = driver.StandardOutput.ReadToEndAsync();
+            if (driver.WaitForExit(TimeSpan.FromSeconds(1 + 8 * random.NextDouble())))
+                break;
+            System.Diagnostics.Process.Start("kill", ["-KILL", driver.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            driver.WaitForExit();
+            kills++;
+        }
+        output.WriteLine($"driver killed {kills} time(s)");
+        Assert.True(kills >= 3, $"only {kills} kill(s) landed: the test did not interrupt the loop");
+        (code, _, err) = _cli.Run("run", killed);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+
+        // Training continues from its checkpoint exactly, so the models are the same bytes; so is everything after them.
+        string a = Path.GetDirectoryName(straight)!, b = Path.GetDirectoryName(killed)!;
+        foreach (string file in new[] { "gen-001/00.train/nep.txt", "gen-002/00.train/nep.txt", "train.xyz" })
+        {
+            var x = File.ReadAllLines(Path.Combine(a, file));
+            var y = File.ReadAllLines(Path.Combine(b, file)).Select(l => l.Replace("/killed/", "/straight/", StringComparison.Ordinal)).ToArray();
+            int at = x.Zip(y).TakeWhile(p => p.First == p.Second).Count();
+            Assert.True(x.Length == y.Length && at == x.Length, $"{file} differs after kills at line {at + 1}:\n{x.ElementAtOrDefault(at)}\n{y.ElementAtOrDefault(at)}");
+        }
+        // No DFT job was run twice.
+        foreach (string job in NepForge.Dft.DftJobs.Find(b))
+            Assert.Equal(1, NepForge.Dft.DftJobRecord.Load(job)!.Attempts);
+        Assert.Empty(Directory.GetFiles(b, ".*.tmp", SearchOption.AllDirectories));
     }
 
     [Cp2kFixtureFact]
