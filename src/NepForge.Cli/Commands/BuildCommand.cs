@@ -104,7 +104,7 @@ public static class BuildCommand
             string outPath = r.GetValue(output)!;
             var format = CommonOptions.OutputFormat(outPath);
 
-            var species = names.Select((n, i) => new BoxSpecies(Molecule.Resolve(n), counts[i])).ToList();
+            var species = names.Select((n, i) => new BoxSpecies(MoleculeFile.Resolve(n), counts[i])).ToList();
             int seedUsed = r.GetValue(seed) ?? Random.Shared.Next(0, int.MaxValue);
             var options = new BoxBuildOptions
             {
