@@ -102,9 +102,9 @@ public static class BuildCommand
             if (r.GetValue(nloop) is < 1)
                 throw new UsageException("--nloop must be ≥ 1");
             string outPath = r.GetValue(output)!;
-            var format = OutputFormat(outPath);
+            var format = CommonOptions.OutputFormat(outPath);
 
-            var species = names.Select((n, i) => new BoxSpecies(Molecule.Resolve(n), counts[i])).ToList();
+            var species = names.Select((n, i) => new BoxSpecies(MoleculeFile.Resolve(n), counts[i])).ToList();
             int seedUsed = r.GetValue(seed) ?? Random.Shared.Next(0, int.MaxValue);
             var options = new BoxBuildOptions
             {
@@ -149,16 +149,4 @@ public static class BuildCommand
     }
 
     static string G(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
-
-    static StructureFormat OutputFormat(string path)
-    {
-        if (path.EndsWith('/'))
-            return StructureFormat.PoscarFolder;
-        return StructureFormats.DetectByName(path) switch
-        {
-            StructureFormat.ExtXyz => StructureFormat.ExtXyz,
-            StructureFormat.Poscar => StructureFormat.Poscar,
-            _ => throw new UsageException($"cannot tell the output format from '{path}': use a .xyz name or a POSCAR name"),
-        };
-    }
 }

@@ -118,4 +118,17 @@ static class CommonOptions
         r.GetResult(old) is { Implicit: false } && r.GetResult(current) is null or { Implicit: true } ? r.GetValue(old) : r.GetValue(current);
 
     public static StructureFormat? ParseFormat(string? name) => name is null ? null : StructureFormats.Parse(name);
+
+    /// <summary>The format to write: <paramref name="to"/> (--to) when given, else the library's guess from the name; a name that says nothing is a usage error.</summary>
+    public static StructureFormat OutputFormat(string path, string? to = null)
+    {
+        try
+        {
+            return ParseFormat(to) ?? StructureFormats.DetectOutput(path);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
 }

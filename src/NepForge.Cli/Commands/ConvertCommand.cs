@@ -33,7 +33,7 @@ static class ConvertCommand
             string inPath = r.GetValue(input)!, outPath = r.GetValue(output)!;
             CommonOptions.RefuseInputAsOutput(outPath, inPath);
             var inFormat = CommonOptions.ParseFormat(r.GetValue(from)) ?? StructureFormats.DetectInput(inPath);
-            var outFormat = CommonOptions.ParseFormat(r.GetValue(to)) ?? OutputFormat(outPath);
+            var outFormat = CommonOptions.OutputFormat(outPath, r.GetValue(to));
             double? w = r.GetValue(weight);
             if (w is { } wv && (wv <= 0 || wv > 100))
                 throw new UsageException($"--weight {wv}: GPUMD's nep accepts 0 < weight ≤ 100");
@@ -55,13 +55,5 @@ static class ConvertCommand
             return CliContext.Success;
         }));
         return command;
-    }
-
-    static StructureFormat OutputFormat(string path)
-    {
-        if (path.EndsWith('/') || (path != "-" && Directory.Exists(path)))
-            return StructureFormat.PoscarFolder;
-        return StructureFormats.DetectByName(path) ?? throw new UsageException(
-            $"cannot tell the output format from '{path}': use a .xyz name, a POSCAR name, a folder ending in '/', or --to");
     }
 }

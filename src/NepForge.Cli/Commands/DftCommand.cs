@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using NepForge.Dft;
 using NepForge.Dft.Cp2k;
 using NepForge.Dft.Vasp;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
+using NepForge.IO;
 
 namespace NepForge.Cli.Commands;
 
@@ -154,17 +154,9 @@ static class DftCommand
             {
                 foreach (var (s, record) in all)
                 {
-                    var row = new Dictionary<string, object?>
-                    {
-                        ["folder"] = s.Folder,
-                        ["engine"] = s.Engine,
-                        ["state"] = StateName(s.State),
-                        ["reason"] = s.Reason,
-                        ["attempts"] = record?.Attempts ?? (s.State == DftJobState.Prepared ? 0 : 1),
-                        ["job_id"] = record?.JobId,
-                        ["frames"] = s.Labelled.Count,
-                    };
-                    cli.Out.WriteLine(JsonSerializer.Serialize(row));
+                    var row = new DftStatusRow(s.Folder, s.Engine, StateName(s.State), s.Reason,
+                        record?.Attempts ?? (s.State == DftJobState.Prepared ? 0 : 1), record?.JobId, s.Labelled.Count);
+                    cli.Out.WriteLine(JsonReport.ToJsonLine(row, StatusJson.Default.DftStatusRow));
                 }
                 return CliContext.Success;
             }

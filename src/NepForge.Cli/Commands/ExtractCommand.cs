@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using NepForge.Dft;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
@@ -121,7 +120,7 @@ static class ExtractCommand
                 file.Commit();
             string shown = failed && outPath != "-" ? "nothing written" : outPath;
             if (r.GetValue(json))
-                WriteJson(cli.Out, files, written, shown);
+                cli.Out.WriteLine(VaspFileSummary.ToJson(shown, written, files));
             else
                 WriteTable(cli.Error, files, written, shown);
 
@@ -148,39 +147,5 @@ static class ExtractCommand
         foreach (var f in files.Where(f => f.Error is not null))
             o.WriteLine(f.Error!.StartsWith(f.Path + ":", StringComparison.Ordinal) ? $"error: {f.Error}" : $"error: {f.Path}: {f.Error}");
         o.WriteLine($"extract: {written} frame(s) from {files.Count} file(s) → {outPath}");
-    }
-
-    static void WriteJson(TextWriter o, List<VaspFileSummary> files, long written, string outPath)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartObject();
-            w.WriteString("output", outPath);
-            w.WriteNumber("frames", written);
-            w.WriteStartArray("files");
-            foreach (var f in files)
-            {
-                w.WriteStartObject();
-                w.WriteString("path", f.Path);
-                w.WriteString("format", f.Format);
-                w.WriteString("vasp_version", f.Version);
-                w.WriteNumber("steps", f.Steps);
-                w.WriteNumber("kept", f.Kept);
-                w.WriteNumber("unconverged", f.Unconverged);
-                w.WriteNumber("subsampled_out", f.Subsampled);
-                w.WriteNumber("skipped", f.Skipped);
-                w.WriteBoolean("truncated", f.Truncated);
-                w.WriteString("error", f.Error);
-                w.WriteStartArray("warnings");
-                foreach (var d in f.Warnings)
-                    w.WriteStringValue(d.ToString());
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        o.WriteLine(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using NepForge.Formats;
 using NepForge.Structures;
 
@@ -31,7 +30,7 @@ static class InfoCommand
                 summaries.Add((file, s));
             }
             if (r.GetValue(json))
-                WriteJson(cli.Out, summaries);
+                cli.Out.WriteLine(DatasetSummary.ToJson(summaries));
             else
                 foreach (var (file, s) in summaries)
                     WriteText(cli.Out, file, s);
@@ -64,63 +63,5 @@ static class InfoCommand
         if (s.WithLattice > 0)
             o.WriteLine($"  volume        {G(s.VolumePerAtom.Min, 5)} … {G(s.VolumePerAtom.Max, 5)} Å³/atom");
         o.WriteLine($"  config_type   {string.Join(", ", s.ConfigTypes.Select(kv => $"{(kv.Key.Length == 0 ? "(none)" : kv.Key)} {kv.Value}"))}");
-    }
-
-    static void WriteJson(TextWriter o, List<(string File, DatasetSummary Summary)> summaries)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
-        {
-            w.WriteStartArray();
-            foreach (var (file, s) in summaries)
-            {
-                w.WriteStartObject();
-                w.WriteString("file", file);
-                w.WriteNumber("frames", s.Frames);
-                w.WriteNumber("atoms", s.Atoms);
-                w.WriteStartObject("species");
-                foreach (var (e, n) in s.Species)
-                    w.WriteNumber(e.Symbol, n);
-                w.WriteEndObject();
-                w.WriteNumber("frames_with_energy", s.WithEnergy);
-                w.WriteNumber("frames_with_forces", s.WithForces);
-                w.WriteNumber("frames_with_virial", s.WithVirial);
-                w.WriteNumber("frames_with_cell", s.WithLattice);
-                Range(w, "energy_per_atom_ev", s.EnergyPerAtom);
-                Range(w, "force_magnitude_ev_per_a", s.ForceMagnitude);
-                Range(w, "pressure_gpa", s.PressureGpa);
-                Range(w, "volume_per_atom_a3", s.VolumePerAtom);
-                w.WriteStartObject("config_types");
-                foreach (var (k, n) in s.ConfigTypes)
-                    w.WriteNumber(k, n);
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        o.WriteLine(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
-    }
-
-    static void Range(Utf8JsonWriter w, string name, (double Min, double Max) r)
-    {
-        if (double.IsNaN(r.Min))
-        {
-            w.WriteNull(name);
-            return;
-        }
-        w.WriteStartArray(name);
-        Number(w, r.Min);
-        Number(w, r.Max);
-        w.WriteEndArray();
-    }
-
-    // JSON has no infinity: a range that overflows (a cell of 1e200 Å has an infinite volume) is written as the
-    // strings "Infinity"/"-Infinity" instead of failing with the serializer's message.
-    static void Number(Utf8JsonWriter w, double v)
-    {
-        if (double.IsFinite(v))
-            w.WriteNumberValue(v);
-        else
-            w.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
     }
 }

@@ -241,7 +241,7 @@ public static class PerturbCommand
             string range = summary.Groups == 1 ? PerturbFolderLayout.GroupFolder(1) : $"{PerturbFolderLayout.GroupFolder(1)} … {PerturbFolderLayout.GroupFolder(summary.Groups)}";
             return $"{outPath} ({range}, {PerturbFolderLayout.AllFolder}/ with {summary.ForDft} POSCAR(s))";
         }
-        var format = CommonOptions.ParseFormat(r.GetValue(to)) ?? OutputFormat(outPath);
+        var format = CommonOptions.OutputFormat(outPath, r.GetValue(to));
         var frames = groups.SelectMany(g => g.OriginalToDft ? g.Made.Prepend(g.Original) : g.Made);
         var written = StructureWriter.Write(outPath, format, frames, new StructureWriteOptions { Direct = directCoordinates });
         NoteReordered(cli, verb, written.ReorderedPoscars);
@@ -252,14 +252,6 @@ public static class PerturbCommand
     {
         if (reordered > 0)
             cli.Note($"{verb}: {reordered} POSCAR(s) list atoms grouped by species, in another order than the input (VASP needs one block per species)");
-    }
-
-    static StructureFormat OutputFormat(string path)
-    {
-        if (path.EndsWith('/') || (path != "-" && Directory.Exists(path)))
-            return StructureFormat.PoscarFolder;
-        return StructureFormats.DetectByName(path) ?? throw new UsageException(
-            $"cannot tell the output format from '{path}': use a .xyz name, a folder ending in '/', or --to");
     }
 
     internal static string Format(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);

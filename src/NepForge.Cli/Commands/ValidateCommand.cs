@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using NepForge.Sampling;
 using NepForge.Structures;
 
@@ -89,7 +88,7 @@ public static class ValidateCommand
             }
             var report = validator.Validate(path);
             if (r.GetValue(json))
-                WriteJson(cli.Out, report);
+                cli.Out.WriteLine(report.ToJson());
             else
                 WriteText(cli.Out, report, r.GetValue(maxShown));
             bool fail = !report.IsValid || (r.GetValue(strict) && report.Warnings > 0);
@@ -129,45 +128,5 @@ public static class ValidateCommand
         var groups = report.Issues.Where(i => i.Severity == severity).GroupBy(i => i.Code).Select(g => $"{g.Key} {g.Count()}").ToList();
         int total = report.Issues.Count(i => i.Severity == severity);
         return total == 0 ? "0" : $"{total} ({string.Join(", ", groups)})";
-    }
-
-    static void WriteJson(TextWriter o, ValidationReport report)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("file", report.File);
-            w.WriteNumber("frames", report.Frames);
-            w.WriteNumber("atoms", report.Atoms);
-            w.WriteNumber("frames_nep_reads", report.FramesNepReads);
-            w.WriteStartObject("species");
-            foreach (var (e, n) in report.Species)
-                w.WriteNumber(e.Symbol, n);
-            w.WriteEndObject();
-            w.WriteBoolean("valid", report.IsValid);
-            w.WriteNumber("errors", report.Errors);
-            w.WriteNumber("warnings", report.Warnings);
-            w.WriteStartArray("issues");
-            foreach (var i in report.Issues)
-            {
-                w.WriteStartObject();
-                w.WriteString("severity", i.Severity == ValidationSeverity.Error ? "error" : "warning");
-                if (i.Frame is { } f)
-                    w.WriteNumber("frame", f);
-                else
-                    w.WriteNull("frame");
-                if (i.Line is { } l)
-                    w.WriteNumber("line", l);
-                else
-                    w.WriteNull("line");
-                w.WriteString("code", i.Code);
-                w.WriteString("message", i.Message);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        o.WriteLine(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using NepForge.Dft;
 using NepForge.IO;
 using NepForge.Workflow;
@@ -77,38 +76,30 @@ static class WorkflowCommands
             var spec = Load(r.GetValue(file)!);
             var state = WorkflowState.Load(spec.WorkDir);
             var runner = new WorkflowRunner(spec);
-            var rows = new List<Dictionary<string, object?>>();
+            var rows = new List<WorkflowStageStatus>();
             foreach (var (stage, folder) in runner.StageList())
             {
                 var record = state.Stages.GetValueOrDefault(stage);
                 var jobs = stage == "aimd" || stage.EndsWith("label", StringComparison.Ordinal)
                     ? WorkflowRunner.JobCounts(Path.Combine(spec.WorkDir, folder))
                     : new Dictionary<DftJobState, int>();
-                rows.Add(new Dictionary<string, object?>
-                {
-                    ["stage"] = folder,
-                    ["status"] = record?.Status ?? "pending",
-                    ["summary"] = record?.Summary,
-                    ["error"] = record?.Error,
-                    ["warnings"] = record?.Warnings ?? [],
-                    ["jobs"] = jobs.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value),
-                });
+                rows.Add(new WorkflowStageStatus(folder, record?.Status ?? "pending", record?.Summary, record?.Error, record?.Warnings ?? [],
+                    jobs.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value)));
             }
             string train = Path.Combine(spec.WorkDir, spec.Collect.Output);
             long frames = WorkflowRunner.CountFrames(train);
             if (r.GetValue(json))
             {
-                cli.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?> { ["workflow"] = spec.File, ["stages"] = rows, ["train_frames"] = frames, ["stopped"] = state.Stopped }));
+                cli.Out.WriteLine(JsonReport.ToJson(new WorkflowStatusReport(spec.File, rows, frames, state.Stopped), StatusJson.Default.WorkflowStatusReport));
                 return CliContext.Success;
             }
             foreach (var row in rows)
             {
-                var jobs = (Dictionary<string, int>)row["jobs"]!;
-                string jobText = jobs.Count == 0 ? "" : " [jobs: " + string.Join(", ", jobs.Select(kv => $"{kv.Value} {kv.Key}")) + "]";
-                cli.Out.WriteLine($"{row["stage"],-19} {row["status"],-8} {row["summary"]}{jobText}");
-                if (row["error"] is string error)
+                string jobText = row.Jobs.Count == 0 ? "" : " [jobs: " + string.Join(", ", row.Jobs.Select(kv => $"{kv.Value} {kv.Key}")) + "]";
+                cli.Out.WriteLine($"{row.Stage,-19} {row.Status,-8} {row.Summary}{jobText}");
+                if (row.Error is string error)
                     cli.Out.WriteLine($"            error: {error}");
-                foreach (string warning in (List<string>)row["warnings"]!)
+                foreach (string warning in row.Warnings)
                     cli.Out.WriteLine($"            warning: {warning}");
             }
             if (state.Stopped is { } stopped)

@@ -50,7 +50,30 @@ public static class StructureFormats
             $"cannot tell the format of '{path}' from its name; give --from extxyz or --from poscar");
     }
 
-    /// <summary>Guesses the format of an output path from its name; null when the name says nothing.</summary>
+    /// <summary>
+    /// The one guess of the format to write from an output path: a name ending in '/' or an existing folder is a
+    /// POSCAR folder; otherwise <see cref="DetectByName"/> (.xyz/.extxyz/.gz and "-" are extended XYZ, POSCAR/CONTCAR
+    /// names and .vasp are a POSCAR). A name that says nothing gives <paramref name="otherwise"/>, or an error when
+    /// that is null; a name of a format NepForge only reads (OUTCAR, vasprun.xml, XDATCAR) is always an error.
+    /// </summary>
+    public static StructureFormat DetectOutput(string path, StructureFormat? otherwise = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar) || (path != "-" && Directory.Exists(path)))
+            return StructureFormat.PoscarFolder;
+        return DetectByName(path) switch
+        {
+            StructureFormat.ExtXyz => StructureFormat.ExtXyz,
+            StructureFormat.Poscar => StructureFormat.Poscar,
+            null when otherwise is { } fallback => fallback,
+            null => throw new ArgumentException(
+                $"cannot tell the output format from '{path}': use a .xyz name, a POSCAR name, a folder ending in '/', or --to"),
+            var readOnly => throw new ArgumentException(
+                $"'{path}' names a {readOnly} file, which NepForge reads but does not write: use a .xyz name, a POSCAR name or a folder ending in '/'"),
+        };
+    }
+
+    /// <summary>Guesses the format of a path from its name; null when the name says nothing.</summary>
     public static StructureFormat? DetectByName(string path)
     {
         if (path == "-")

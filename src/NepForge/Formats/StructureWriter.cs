@@ -38,8 +38,11 @@ public static class StructureWriter
                 return new(n, 0, [path]);
             case StructureFormat.Poscar:
                 return WriteSinglePoscar(path, frames, options);
-            default:
+            case StructureFormat.PoscarFolder:
                 return WritePoscarFolder(path, frames, options);
+            default:
+                // Never a folder of POSCARs under an OUTCAR's name: the input-only formats are refused by name.
+                throw new ArgumentException($"NepForge reads {format} files but does not write them: write extxyz, poscar or poscar-folder", nameof(format));
         }
     }
 

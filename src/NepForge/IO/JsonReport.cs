@@ -13,6 +13,7 @@ namespace NepForge.IO;
 public static class JsonReport
 {
     static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    static readonly JsonWriterOptions LineOptions = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The report as indented JSON text (no trailing newline).</summary>
     public static string ToJson<T>(T value, JsonTypeInfo<T> typeInfo)
@@ -20,6 +21,16 @@ public static class JsonReport
         ArgumentNullException.ThrowIfNull(typeInfo);
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>The value as one line of compact JSON, for line-per-record output (JSON Lines).</summary>
+    public static string ToJsonLine<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, LineOptions))
             JsonSerializer.Serialize(writer, value, typeInfo);
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }

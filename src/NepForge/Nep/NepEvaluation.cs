@@ -109,5 +109,5 @@ public static class NepEvaluation
 
     // The one place predictions are written (format from the name, extxyz otherwise).
     static void WritePredicted(string path, IEnumerable<Frame> frames, StructureWriteOptions? options) =>
-        StructureWriter.Write(path, StructureFormats.DetectByName(path) ?? StructureFormat.ExtXyz, frames, options);
+        StructureWriter.Write(path, StructureFormats.DetectOutput(path, StructureFormat.ExtXyz), frames, options);
 }

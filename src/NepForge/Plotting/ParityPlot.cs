@@ -1,5 +1,6 @@
 using System.Globalization;
 using NepForge.Formats.Gpumd;
+using NepForge.Training;
 
 namespace NepForge.Plotting;
 

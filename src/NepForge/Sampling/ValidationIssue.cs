@@ -60,4 +60,7 @@ public sealed class ValidationReport
 
     /// <summary>True when nothing would make nep fail or learn from wrong data (warnings allowed).</summary>
     public bool IsValid => Errors == 0;
+
+    /// <summary>The report as the indented JSON of <c>nepforge validate --json</c>.</summary>
+    public string ToJson() => ValidationReportJson.Of(this).ToJson();
 }

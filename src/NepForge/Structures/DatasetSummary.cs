@@ -107,6 +107,9 @@ public sealed class DatasetSummary
         }
     }
 
+    /// <summary>The <c>nepforge info --json</c> array: one object per (file, summary), as indented JSON.</summary>
+    public static string ToJson(IEnumerable<(string File, DatasetSummary Summary)> summaries) => DatasetSummaryReport.ToJson(summaries);
+
     static void Widen(ref double min, ref double max, double v)
     {
         if (double.IsNaN(min) || v < min)

@@ -1,5 +1,4 @@
 using NepForge.Formats.Gpumd;
-using NepForge.Plotting;
 using NepForge.Structures;
 
 namespace NepForge.Training;

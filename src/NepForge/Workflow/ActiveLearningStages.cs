@@ -248,9 +248,9 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
         // The acquisition error: how wrong the exploring model was on what it found.
         var calc = new NepCalculator(NepModelReader.Read(ModelFor(g)), Environment.ProcessorCount);
         var force = NepEvaluation.Errors(calc, labelled.Where(f => f.Forces is not null)).Force;
-        double? rmse = force.Count == 0 ? null : force.Rmse / 1000; // meV/Å → eV/Å
-        AtomicFile.WriteAllText(Path.Combine(dir, "acquisition.json"),
-            JsonSerializer.Serialize(new Dictionary<string, object?> { ["frames"] = labelled.Count, ["force_rmse_ev_per_a"] = rmse }, WorkflowReportJson.Default.DictionaryStringObject) + "\n");
+        double? rmse = force.Count == 0 ? null : JsonReport.Finite(force.Rmse / 1000); // meV/Å → eV/Å
+        JsonReport.Write(Path.Combine(dir, "acquisition.json"),
+            new Dictionary<string, object?> { ["frames"] = labelled.Count, ["force_rmse_ev_per_a"] = rmse }, WorkflowReportJson.Default.DictionaryStringObject);
         return summary + (rmse is double r ? string.Create(CultureInfo.InvariantCulture, $"; model force RMSE on them {r * 1000:F1} meV/Å") : "");
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NepForge.Formats;
 using NepForge.Structures;
 
 namespace NepForge.Workflow;
@@ -31,7 +32,7 @@ public sealed record BuildSpec
     /// <summary>Builds the boxes; <paramref name="seedOffset"/> moves every seed (a generation's boxes differ from the last's).</summary>
     public List<Frame> BuildAll(int seedOffset = 0)
     {
-        var species = Molecules.Select(m => new BoxSpecies(Molecule.Resolve(m.Molecule), m.Count)).ToList();
+        var species = Molecules.Select(m => new BoxSpecies(MoleculeFile.Resolve(m.Molecule), m.Count)).ToList();
         var frames = new List<Frame>();
         for (int k = 0; k < Count; k++)
         {

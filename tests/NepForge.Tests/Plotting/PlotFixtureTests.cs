@@ -1,5 +1,6 @@
 using NepForge.Formats.Gpumd;
 using NepForge.Plotting;
+using NepForge.Training;
 using static NepForge.Tests.Plotting.SvgRendererTests;
 
 namespace NepForge.Tests.Plotting;

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using NepForge.Plotting;
+using NepForge.Training;
 
 namespace NepForge.Tests.Plotting;
 

@@ -1,3 +1,4 @@
+using NepForge.Formats;
 using NepForge.Structures;
 
 namespace NepForge.Tests.Structures;
@@ -98,12 +99,12 @@ public class BoxBuilderTests
         {
             string path = Path.Combine(dir, "methanol.xyz");
             File.WriteAllText(path, "6\nmethanol, any comment\nC -0.046 0.663 0\nO -0.046 -0.757 0\nH -1.086 0.975 0\nH 0.434 1.080 0.892\nH 0.434 1.080 -0.892\nH 0.865 -1.057 0\n");
-            var m = Molecule.Resolve(path);
+            var m = MoleculeFile.Resolve(path);
             Assert.Equal("methanol", m.Name);
             Assert.Equal(["C", "O", "H", "H", "H", "H"], m.Elements.Select(e => e.Symbol));
             Assert.Equal(1.42, (m.Position(1) - m.Position(0)).Length, 1e-9);
-            Assert.Throws<FileNotFoundException>(() => Molecule.Resolve(Path.Combine(dir, "nothing.xyz")));
-            Assert.Throws<FileNotFoundException>(() => Molecule.Resolve("Benzene"));
+            Assert.Throws<FileNotFoundException>(() => MoleculeFile.Resolve(Path.Combine(dir, "nothing.xyz")));
+            Assert.Throws<FileNotFoundException>(() => MoleculeFile.Resolve("Benzene"));
         }
         finally
         {
@@ -274,7 +275,7 @@ public class BoxBuilderTests
             File.WriteAllText(path,
                 "8\nethane\nC 0 0 0.7680\nC 0 0 -0.7680\nH 1.0192 0 1.1573\nH -0.5096 0.8826 1.1573\nH -0.5096 -0.8826 1.1573\n" +
                 "H -1.0192 0 -1.1573\nH 0.5096 -0.8826 -1.1573\nH 0.5096 0.8826 -1.1573\n");
-            var species = new List<BoxSpecies> { new(Molecule.Resolve(path), 10) };
+            var species = new List<BoxSpecies> { new(MoleculeFile.Resolve(path), 10) };
             var r = BoxBuilder.Build(new BoxBuildOptions { Species = species, Box = new Vec3(14, 14, 14), Seed = 11 });
             AssertValidBox(r, species, 2.0);
             Assert.Equal("box_ethane10", r.Frame.Info.ConfigType);

@@ -26,7 +26,7 @@ public sealed class NepErrorTableTests : IDisposable
         Assert.True(double.IsNaN(rows[0].VirialRmse)); // no virial targets in this set
         // The per-structure force RMSEs combine to the overall one.
         var f = PredictionFile.Read(P("force_train.out"));
-        double overall = NepForge.Plotting.ParityStatistics.Of(f.Predicted, f.Target).Rmse;
+        double overall = ParityStatistics.Of(f.Predicted, f.Target).Rmse;
         Assert.Equal(overall, Math.Sqrt(rows.Average(r => r.ForceRmse * r.ForceRmse)), 12);
     }
 

@@ -96,4 +96,10 @@ public sealed class VaspFileSummary
 
     /// <summary>Why the file could not be read, when it could not.</summary>
     public string? Error { get; set; }
+
+    /// <summary>
+    /// The indented JSON summary of <c>nepforge extract --json</c>: <paramref name="output"/> (the file written, or
+    /// "nothing written"), the frames written and one object per file.
+    /// </summary>
+    public static string ToJson(string output, long frames, IEnumerable<VaspFileSummary> files) => VaspExtractReport.Of(output, frames, files).ToJson();
 }

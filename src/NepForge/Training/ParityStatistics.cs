@@ -1,4 +1,4 @@
-namespace NepForge.Plotting;
+namespace NepForge.Training;
 
 /// <summary>Error measures of predictions against targets, over the pairs where both are finite.</summary>
 public readonly record struct ParityStatistics(int Count, double Rmse, double Mae, double R2, double MaxAbs)
