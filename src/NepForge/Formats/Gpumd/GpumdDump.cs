@@ -9,13 +9,13 @@ namespace NepForge.Formats.Gpumd;
 /// Reads the dump.xyz of a GPUMD run prepared by <see cref="GpumdRunSet"/> and tags each frame as <c>nepforge md</c>
 /// does: <c>md_step</c>, <c>md_target_temperature</c> (GPUMD's linear target at that step) and, with hold steps,
 /// <c>md_hold</c> (what <c>sample --hold-only</c> keeps). The step comes from the frame's <c>Time=</c> (fs, GPUMD's
-/// time since the first run, which goes on across runs) divided by the time step, so frames dumped at intervals that
-/// do not divide the ramp's steps are still placed right.
+/// time since the first run, which goes on across runs) divided by the time step. A frame without <c>Time=</c> (older
+/// GPUMD) is placed by GPUMD's dump schedule instead: each run dumps after every <see cref="MdCondition.DumpXyz"/>-th
+/// of its own steps, so frame k is step (k + 1)·d in the first run and N + (k − ⌊N/d⌋ + 1)·d in the hold.
 /// </summary>
 public static class GpumdDump
 {
     /// <summary>The frames of <paramref name="path"/> with the tags of <paramref name="condition"/>'s ramp and hold.</summary>
-    /// <exception cref="InvalidDataException">A frame has no <c>Time=</c> (not written by GPUMD's dump_xyz).</exception>
     public static IEnumerable<Frame> Read(string path, MdCondition condition, ExtXyzReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -31,12 +31,18 @@ public static class GpumdDump
         long index = 0;
         foreach (var f in frames)
         {
-            if (f.Info.GetExtra("Time") is not { } text
-                || !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double time) || !double.IsFinite(time))
+            long step;
+            if (f.Info.GetExtra("Time") is { } text)
             {
-                throw new InvalidDataException($"{path}: frame {index} has no Time= (not a GPUMD dump_xyz frame): its step is unknown");
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double time) || !double.IsFinite(time))
+                    throw new InvalidDataException($"{path}: frame {index}: Time={text} is not a time in fs");
+                step = (long)Math.Round(time / condition.TimeStep);
             }
-            long step = (long)Math.Round(time / condition.TimeStep);
+            else
+            {
+                long d = Math.Max(1, condition.DumpXyz), firstRun = condition.Steps / d;
+                step = index < firstRun ? (index + 1) * d : condition.Steps + (index - firstRun + 1) * d;
+            }
             int at = (int)Math.Clamp(step, 0, int.MaxValue);
             f.Info.SetExtra("md_step", step.ToString(CultureInfo.InvariantCulture));
             f.Info.SetExtra(NepMolecularDynamics.TargetTemperatureKey, ramp.TargetAt(at).ToString("R", CultureInfo.InvariantCulture));

@@ -162,9 +162,13 @@ public sealed class GpumdRampTests : IDisposable
         Assert.Equal("T", frames[9].Info.GetExtra(NepMolecularDynamics.HoldKey));
         var held = HoldFilter.Keep(frames, path).ToList();
         Assert.Equal(["1000", "1100", "1200", "1300", "1400", "1500"], held.Select(f => f.Info.GetExtra("md_step")));
-        // Without hold steps there is no md_hold (as nepforge md), and a frame without Time= is refused.
+        // Without hold steps there is no md_hold (as nepforge md).
         Assert.Null(GpumdDump.Read(path, Ramp with { HoldSteps = 0 }).First().Info.GetExtra(NepMolecularDynamics.HoldKey));
-        File.WriteAllText(path, "1\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3\nH 0 0 0\n");
-        Assert.Contains("frame 0 has no Time=", Assert.Throws<InvalidDataException>(() => GpumdDump.Read(path, Ramp).ToList()).Message, StringComparison.Ordinal);
+        // Frames without Time= follow GPUMD's dump schedule, which starts again in the hold's run: with 1000 ramp steps
+        // dumped every 300, the ramp dumps steps 300, 600, 900 and the hold 1300, 1600.
+        File.WriteAllText(path, string.Concat(Enumerable.Repeat("1\nLattice=\"5 0 0 0 5 0 0 0 5\" Properties=species:S:1:pos:R:3\nH 0 0 0\n", 5)));
+        var scheduled = GpumdDump.Read(path, Ramp with { DumpXyz = 300 }).ToList();
+        Assert.Equal(["300", "600", "900", "1300", "1600"], scheduled.Select(f => f.Info.GetExtra("md_step")));
+        Assert.Equal(["F", "F", "F", "T", "T"], scheduled.Select(f => f.Info.GetExtra(NepMolecularDynamics.HoldKey)));
     }
 }
