@@ -6,6 +6,7 @@ using NepForge.Dft.Vasp;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
 using NepForge.IO;
+using NepForge.Nep;
 
 namespace NepForge.Cli.Commands;
 
@@ -31,23 +32,31 @@ static class DftCommand
         var cutoff = new Option<double?>("--cp2k-cutoff") { Description = "CP2K: plane-wave cutoff, Ry (default: the --quality preset's)", HelpName = "RY" };
         var quality = new Option<string>("--quality") { Description = "CP2K: fast (SZV, 250 Ry, EPS_DEFAULT 1e-8: pipelines and demos), standard (DZVP, 400 Ry, 1e-12) or accurate (DZVP, 600 Ry, 1e-14, EPS_SCF 1e-9); k-points from --kspacing", DefaultValueFactory = _ => "fast", HelpName = "Q" };
         var aimd = new Option<bool>("--aimd") { Description = "AIMD instead of a single point (NVT; VASP: IBRION=0, MDALGO; CP2K: CSVR)" };
-        var temperature = new Option<double>("--temperature", "-T") { Description = "AIMD: temperature, K", DefaultValueFactory = _ => 300, HelpName = "K" };
-        var endTemperature = new Option<double?>("--end-temperature") { Description = "AIMD (VASP): TEEND, K (default: --temperature)", HelpName = "K" };
-        var steps = new Option<int>("--steps") { Description = "AIMD: MD steps", DefaultValueFactory = _ => 1000, HelpName = "N" };
+        var temperature = new Option<string>("--temperature", "-T") { Description = "AIMD: temperature, K, or a linear ramp START:END over --steps (VASP: TEBEG/TEEND; CP2K: a chain of constant-temperature segments of ≤ 50 steps whose targets step from START to END, run one after another in the job)", DefaultValueFactory = _ => "300", HelpName = "K|K:K" };
+        var endTemperature = new Option<double?>("--end-temperature") { Description = "AIMD: end temperature, K: the same as -T START:END (an older spelling, kept)", HelpName = "K" };
+        var steps = new Option<int>("--steps") { Description = "AIMD: MD steps (of the ramp, with -T START:END)", DefaultValueFactory = _ => 1000, HelpName = "N" };
+        var holdSteps = new Option<int>("--hold-steps") { Description = "AIMD (CP2K): steps at the end temperature after --steps, a last segment; frames record md_target_temperature and md_hold (sample --hold-only keeps the hold)", DefaultValueFactory = _ => 0, HelpName = "M" };
         var timestep = new Option<double>("--timestep") { Description = "AIMD: time step, fs", DefaultValueFactory = _ => 1.0, HelpName = "FS" };
         var ensemble = new Option<string>("--ensemble") { Description = "AIMD (VASP): nvt (Nosé–Hoover), nvt-langevin, nve, npt (Langevin + Parrinello–Rahman; bulk only)", DefaultValueFactory = _ => "nvt" };
         var seed = CommonOptions.Seed("AIMD (CP2K): seed of the initial velocities and the thermostat (written into the CP2K input)");
         var skipBad = CommonOptions.SkipBad();
         var command = new Command("prepare", "Write one job folder per structure with the engine's inputs, structure.xyz (provenance) and job.json (state, input hashes); folders already run or submitted are left alone")
         {
-            input, output, engine, incar, set, kspacing, potcar, potcarMap, template, cutoff, quality, aimd, temperature, endTemperature, steps, timestep, ensemble, seed, skipBad,
+            input, output, engine, incar, set, kspacing, potcar, potcarMap, template, cutoff, quality, aimd, temperature, endTemperature, steps, holdSteps, timestep, ensemble, seed, skipBad,
         };
         command.SetAction(r => cli.Guard(() =>
         {
             string eng = r.GetValue(engine)!.ToLowerInvariant();
+            var (start, end) = AimdTemperatures(r, temperature, endTemperature);
+            if (r.GetValue(holdSteps) < 0)
+                throw new UsageException("--hold-steps must be ≥ 0");
+            if (r.GetValue(holdSteps) > 0 && !r.GetValue(aimd))
+                throw new UsageException("--hold-steps is for --aimd runs");
             DftEngineInputs inputs;
             if (eng == "vasp")
             {
+                if (r.GetValue(holdSteps) > 0)
+                    throw new UsageException("--hold-steps: VASP ramps TEBEG → TEEND over NSW in one run and has no hold after it; prepare the hold as its own --aimd job at the end temperature");
                 var overrides = (r.GetValue(set) ?? []).Select(kv => kv.Split('=', 2)).Select(p => p.Length == 2
                     ? new KeyValuePair<string, string?>(p[0].Trim(), p[1].Trim())
                     : throw new UsageException($"--set {string.Join('=', p)}: expected KEY=VALUE")).ToList();
@@ -65,8 +74,8 @@ static class DftCommand
                     },
                     VaspAimd = r.GetValue(aimd) ? new VaspAimdSettings
                     {
-                        Temperature = r.GetValue(temperature),
-                        EndTemperature = r.GetValue(endTemperature),
+                        Temperature = start,
+                        EndTemperature = end == start && !Given(r, endTemperature) ? null : end,
                         Steps = r.GetValue(steps),
                         TimeStepFs = r.GetValue(timestep),
                         Ensemble = VaspAimd.ParseEnsemble(r.GetValue(ensemble)!)
@@ -104,7 +113,15 @@ static class DftCommand
                 {
                     Cp2k = settings,
                     Cp2kMd = r.GetValue(aimd)
-                        ? new Cp2kMdSettings { Temperature = r.GetValue(temperature), Steps = r.GetValue(steps), TimeStepFs = r.GetValue(timestep), Seed = CommonOptions.DrawSeed(r, seed, cli, "dft prepare") }
+                        ? new Cp2kMdSettings
+                        {
+                            Temperature = start,
+                            EndTemperature = end == start ? null : end,
+                            HoldSteps = r.GetValue(holdSteps),
+                            Steps = r.GetValue(steps),
+                            TimeStepFs = r.GetValue(timestep),
+                            Seed = CommonOptions.DrawSeed(r, seed, cli, "dft prepare"),
+                        }
                         : null,
                     Kind = r.GetValue(aimd) ? "aimd" : "single-point",
                 };
@@ -134,6 +151,20 @@ static class DftCommand
     }
 
     static bool Given<T>(ParseResult r, Option<T> option) => r.GetResult(option) is { Implicit: false };
+
+    // -T 300 or -T 10:300; --end-temperature K is the older spelling of the ramp's end (both at once must agree).
+    static (double Start, double End) AimdTemperatures(ParseResult r, Option<string> temperature, Option<double?> endTemperature)
+    {
+        var (start, end) = MdTemperatureRamp.ParseRange(r.GetValue(temperature)!, out string? error)
+            ?? throw new UsageException($"--temperature {error}");
+        if (r.GetValue(endTemperature) is { } alias)
+        {
+            if (start != end && alias != end)
+                throw new UsageException($"--end-temperature {alias.ToString(CultureInfo.InvariantCulture)} and -T {r.GetValue(temperature)} give two end temperatures: use one");
+            end = alias;
+        }
+        return (start, end);
+    }
 
     static Command Status(CliContext cli)
     {

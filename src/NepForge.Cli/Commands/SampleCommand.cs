@@ -19,7 +19,7 @@ static class SampleCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of --random", HelpName = "S" };
         var range = new Option<string?>("--range") { Description = "Keep a slice A:B[:STEP] of frame indices (0-based, B excluded, negatives count from the end)", HelpName = "A:B[:STEP]" };
         var skipFirst = new Option<long>("--skip-first") { Description = "Drop the first N frames (equilibration) before sampling", HelpName = "N" };
-        var holdOnly = new Option<bool>("--hold-only") { Description = "Only frames in the hold after a temperature ramp (md_hold=T, from md --hold-steps), before any other choice" };
+        var holdOnly = new Option<bool>("--hold-only") { Description = "Only frames in the hold after a temperature ramp (md_hold=T, from --hold-steps of md, dft prepare --aimd with CP2K, or GPUMD exploration in a workflow), before any other choice" };
         var from = CommonOptions.From();
         var skipBad = CommonOptions.SkipBad();
 

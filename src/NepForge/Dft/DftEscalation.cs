@@ -67,21 +67,43 @@ public static partial class DftEscalation
             AtomicFile.WriteAllText(path, incar.With(rung.Settings.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value))).ToString());
             return "INCAR: " + rung;
         }
-        string input = Path.Combine(folder, Cp2kRunner.DefaultInputName);
-        string text = File.ReadAllText(input);
+        // An AIMD ramp's SCF settings are in its segment inputs (in.inp only runs them): each gets the same change.
+        var inputs = Cp2kMdChain.IsChain(folder)
+            ? Cp2kMdChain.ReadPlan(folder).Select(segment => segment.InputName).ToList()
+            : [Cp2kRunner.DefaultInputName];
+        string names = inputs.Count == 1 ? inputs[0] : $"{inputs[0]}…{inputs[^1]}";
         if (ladder is null)
         {
-            if (step >= DefaultCp2kSteps || Cp2kEscalation.Next(text) is not { } next)
+            if (step >= DefaultCp2kSteps)
                 return null;
-            AtomicFile.WriteAllText(input, next.Input);
-            return "in.inp: " + next.Change;
+            string? change = null;
+            var next = new List<(string Path, string Text)>();
+            foreach (string name in inputs)
+            {
+                string path = Path.Combine(folder, name);
+                if (Cp2kEscalation.Next(File.ReadAllText(path)) is not { } n)
+                    return null;
+                next.Add((path, n.Input));
+                change ??= n.Change;
+            }
+            foreach (var (path, text) in next)
+                AtomicFile.WriteAllText(path, text);
+            return $"{names}: {change}";
         }
         if (step >= ladder.Count)
             return null;
-        foreach (var (key, value) in ladder[step].Settings)
-            text = SetCp2kKeyword(text, key, value, input);
-        AtomicFile.WriteAllText(input, text);
-        return "in.inp: " + ladder[step];
+        var changed = new List<(string Path, string Text)>();
+        foreach (string name in inputs)
+        {
+            string path = Path.Combine(folder, name);
+            string text = File.ReadAllText(path);
+            foreach (var (key, value) in ladder[step].Settings)
+                text = SetCp2kKeyword(text, key, value, path);
+            changed.Add((path, text));
+        }
+        foreach (var (path, text) in changed)
+            AtomicFile.WriteAllText(path, text);
+        return $"{names}: {ladder[step]}";
     }
 
     // Replaces the value of every line `KEY value` (CP2K keywords are case-insensitive); the keyword must be present.

@@ -26,7 +26,7 @@ public static class DftJobArchive
         foreach (string path in Directory.EnumerateFileSystemEntries(folder).ToList())
         {
             string name = Path.GetFileName(path);
-            if (Keep.Contains(name) || DftJobRecord.InputFiles.Contains(name) || name.StartsWith(Prefix, StringComparison.Ordinal))
+            if (Keep.Contains(name) || DftJobRecord.InputFiles.Contains(name) || Cp2k.Cp2kMdChain.IsSegmentInput(name) || name.StartsWith(Prefix, StringComparison.Ordinal))
                 continue;
             if (Directory.Exists(path))
                 Directory.Move(path, Path.Combine(target, name));

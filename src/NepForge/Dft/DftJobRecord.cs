@@ -129,7 +129,11 @@ public sealed class DftJobRecord
     public static SortedDictionary<string, string> HashInputs(string folder)
     {
         var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (string name in InputFiles)
+        // The segment inputs of a CP2K AIMD ramp (md-*.inp) are inputs too.
+        IEnumerable<string> segments = Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "md-*.inp").Select(Path.GetFileName).OfType<string>().Where(Cp2k.Cp2kMdChain.IsSegmentInput).Order(StringComparer.Ordinal)
+            : [];
+        foreach (string name in InputFiles.Concat(segments))
         {
             string path = Path.Combine(folder, name);
             if (!File.Exists(path))

@@ -56,7 +56,7 @@ public static class DftJobs
                 changes = VaspInputWriter.Write(folder, input, vasp).Changes;
             }
             else if (inputs.Cp2kMd is { } md)
-                Cp2kMd.Write(Path.Combine(folder, Cp2kRunner.DefaultInputName), input, inputs.Cp2k, md);
+                Cp2kMd.WriteJob(folder, input, inputs.Cp2k, md);
             else
                 Cp2kInputWriter.Write(Path.Combine(folder, Cp2kRunner.DefaultInputName), input, inputs.Cp2k);
             if (inputs.Cp2kMd is { } seeded && inputs.Vasp is null)
@@ -272,6 +272,8 @@ public static class DftJobs
             return new(folder, "cp2k", DftJobState.MissingOutput, $"no {StructureFile}: the species and cell of the run are unknown", null);
         try
         {
+            if (Cp2kMdChain.IsChain(folder))
+                return InspectCp2kMdChain(folder, input);
             if (Cp2kOutputParser.Classify(log).State == Cp2kRunState.Converged && Cp2kMismatch(log, input) is { } mismatch)
                 return new(folder, "cp2k", DftJobState.Mismatched, mismatch, null);
             if (Cp2kMd.IsMdInput(Path.Combine(folder, Cp2kRunner.DefaultInputName)))
@@ -315,16 +317,55 @@ public static class DftJobs
             };
             return new(folder, "cp2k", state, status.Reason, null);
         }
-        var trajectory = Cp2kTrajectoryReader.Read(folder, input);
+        return AimdStatus(folder, Cp2kTrajectoryReader.Read(folder, input), "AIMD");
+    }
+
+    // The labelled frames of an AIMD trajectory: converged when at least one step's SCF converged.
+    static DftJobStatus AimdStatus(string folder, Cp2kTrajectory trajectory, string what)
+    {
         if (trajectory.Frames.Count == 0)
-            return new(folder, "cp2k", DftJobState.Unconverged, $"AIMD: none of {trajectory.Steps} step(s) has a converged SCF", null);
+            return new(folder, "cp2k", DftJobState.Unconverged, $"{what}: none of {trajectory.Steps} step(s) has a converged SCF", null);
         var frames = trajectory.Frames.Select(f => WithProvenance(f, f, folder)).ToList();
         foreach (var f in frames)
             f.Info.SetExtra("aimd_step", f.Info.SourceStep?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
-        string reason = $"AIMD: {frames.Count} of {trajectory.Steps} step(s) with a converged SCF" +
+        string reason = $"{what}: {frames.Count} of {trajectory.Steps} step(s) with a converged SCF" +
             (trajectory.Unconverged > 0 ? $" ({trajectory.Unconverged} unconverged dropped)" : "") +
             (trajectory.Warnings.Count > 0 ? "; " + string.Join("; ", trajectory.Warnings) : "");
         return new(folder, "cp2k", DftJobState.Converged, reason, frames[^1], frames);
+    }
+
+    // An AIMD ramp (a FARMING input running segments in order): every segment's log must reach its end; the
+    // trajectory is the segments' steps in order.
+    static DftJobStatus InspectCp2kMdChain(string folder, Frame input)
+    {
+        var master = Cp2kOutputParser.Classify(Path.Combine(folder, Cp2kRunner.DefaultLogName));
+        if (master.State == Cp2kRunState.Crashed && master.Reason.StartsWith("CP2K aborted", StringComparison.Ordinal))
+            return new(folder, "cp2k", DftJobState.Crashed, master.Reason, null);
+        var plan = Cp2kMdChain.ReadPlan(folder);
+        bool masterEnded = master.State != Cp2kRunState.Incomplete && master.State != Cp2kRunState.MissingOutput;
+        for (int i = 0; i < plan.Count; i++)
+        {
+            string log = Path.Combine(folder, plan[i].LogName);
+            string where = $"segment {plan[i].Name} ({i + 1} of {plan.Count})";
+            if (!File.Exists(log))
+            {
+                return masterEnded
+                    ? new(folder, "cp2k", DftJobState.Crashed, $"{where} has no log {plan[i].LogName} though the chain ended", null)
+                    : new(folder, "cp2k", DftJobState.Incomplete, $"{where} not started: CP2K was killed, timed out or is still running", null);
+            }
+            var status = Cp2kOutputParser.Classify(log);
+            if (status.State is Cp2kRunState.Crashed or Cp2kRunState.Incomplete or Cp2kRunState.MissingOutput)
+            {
+                var state = status.State == Cp2kRunState.Crashed ? DftJobState.Crashed : status.State == Cp2kRunState.Incomplete ? DftJobState.Incomplete : DftJobState.MissingOutput;
+                return new(folder, "cp2k", state, $"{where}: {status.Reason}", null);
+            }
+        }
+        if (Cp2kMismatch(Path.Combine(folder, plan[0].LogName), input) is { } mismatch)
+            return new(folder, "cp2k", DftJobState.Mismatched, mismatch, null);
+        int hold = plan.Where(s => s.IsHold).Sum(s => s.Steps);
+        string what = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"AIMD {plan[0].Temperature:0.##}→{plan[^1].Temperature:0.##} K in {plan.Count(s => !s.IsHold)} segment(s){(hold > 0 ? $" + {hold} hold step(s)" : "")}");
+        return AimdStatus(folder, Cp2kMdChain.Read(folder, input), what);
     }
 
     // The labels come from the DFT output; where the structure came from comes from the input frame.

@@ -5,7 +5,8 @@ namespace NepForge.Sampling;
 
 /// <summary>
 /// Keeps the frames of an MD run that lie in the hold after a temperature ramp (<c>md_hold=T</c>, written by
-/// <c>nepforge md --hold-steps</c> and the workflow's exploration): the equilibrated part users sample from.
+/// <c>nepforge md --hold-steps</c>, CP2K AIMD ramps read back by <c>dft status/collect</c>, GPUMD dumps read with
+/// <see cref="Formats.Gpumd.GpumdDump"/> and the workflow's exploration): the equilibrated part users sample from.
 /// </summary>
 public static class HoldFilter
 {

@@ -153,11 +153,14 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
     }
 
     // GPUMD on this machine: one folder per structure and temperature (model.xyz, run.in, nep.txt), gpumd run in
-    // each that has not finished yet, its dump.xyz (labels mapped away by the reader) copied out as traj-SS-TK.xyz.
+    // each that has not finished yet, its dump.xyz (labels mapped away by the reader) copied out as traj-SS-TK.xyz,
+    // each frame tagged with its step, target temperature and md_hold as the CPU explorer's.
     string ExploreWithGpumd(int g, string dir, List<Frame> starts, string gpumd)
     {
-        var condition = new MdCondition { Potential = "nep.txt", TimeStep = Al.Timestep, Steps = Al.Steps, DumpXyz = Al.DumpEvery, DumpThermo = Al.DumpEvery };
-        var folders = GpumdRunSet.Prepare(Path.Combine(dir, "gpumd"), starts, Al.Temperatures, null, condition, new RunInTemplate(RunInTemplate.Nvt));
+        // The same ramp and hold as the CPU explorer, as GPUMD's own linear ramp and a second run block.
+        var condition = new MdCondition { Potential = "nep.txt", TimeStep = Al.Timestep, Steps = Al.Steps, HoldSteps = Al.HoldSteps, DumpXyz = Al.DumpEvery, DumpThermo = Al.DumpEvery };
+        var temperatures = Al.Temperatures.Select((t, k) => (Al.StartTemperatures?[k] ?? t, t)).ToList();
+        var folders = GpumdRunSet.Prepare(Path.Combine(dir, "gpumd"), starts, temperatures, null, condition, new RunInTemplate(RunInTemplate.Nvt));
         foreach (var run in folders)
             File.Copy(ModelFor(g), Path.Combine(run.Path, "nep.txt"), overwrite: true);
         RunInFolders(folders.Select(f => f.Path).ToList(), gpumd, "gpumd.log");
@@ -169,7 +172,7 @@ sealed class ActiveLearningStages(WorkflowSpec spec, WorkflowRunner runner, Work
                 throw new InvalidOperationException($"{run.Path}: gpumd wrote no dump.xyz (run.in has dump_xyz)");
             string path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"traj-{run.Structure:00}-{run.Condition.Temperature:0.##}K.xyz"));
             string configType = string.Create(CultureInfo.InvariantCulture, $"al_{GenerationFolder(g)}_{run.Condition.Temperature:0.##}K");
-            frames += (int)ExtXyzWriter.WriteFile(path, ExtXyzReader.ReadFrames(dump, DumpOptions).Select(f =>
+            frames += (int)ExtXyzWriter.WriteFile(path, GpumdDump.Read(dump, run.Condition, DumpOptions).Select(f =>
             {
                 f.Info.ConfigType = configType;
                 return f;

@@ -361,8 +361,8 @@ public static class WorkflowParser
         };
         if (spec.Generations < 1)
             throw n.Required("generations").Error("must be ≥ 1");
-        if (spec.Gpumd is not null && (spec.StartTemperatures is not null || spec.HoldSteps > 0 || spec.ExploreBuild is not null))
-            throw explore.Error("explore with gpumd takes constant temperatures from training structures for now: temperature ramps, hold_steps and explore.build need engine: cpu");
+        if (spec.Gpumd is not null && spec.ExploreBuild is not null)
+            throw explore.Error("explore with gpumd starts from training structures for now: explore.build needs engine: cpu");
         if (spec.Committee.Count == 1)
             throw select!.Required("committee").Error("a committee needs at least two models");
         if (!(spec.CommitteeFLo < spec.CommitteeFHi))

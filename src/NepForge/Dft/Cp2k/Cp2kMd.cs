@@ -7,11 +7,29 @@ namespace NepForge.Dft.Cp2k;
 /// <summary>NVT Born–Oppenheimer AIMD with CP2K (CSVR thermostat): the low-accuracy AIMD that seeds phase 1.</summary>
 public sealed record Cp2kMdSettings
 {
-    /// <summary>Thermostat temperature, K (also the initial velocities).</summary>
+    /// <summary>Thermostat temperature, K (also the initial velocities); the start of a ramp.</summary>
     public required double Temperature { get; init; }
 
-    /// <summary>MD steps (frames written: steps + 1, step 0 included).</summary>
+    /// <summary>MD steps (frames written: steps + 1, step 0 included); the ramp's steps with <see cref="EndTemperature"/>.</summary>
     public required int Steps { get; init; }
+
+    /// <summary>End of a ramp from <see cref="Temperature"/> over <see cref="Steps"/>, K; null = no ramp.</summary>
+    public double? EndTemperature { get; init; }
+
+    /// <summary>Steps at the end temperature after <see cref="Steps"/>; 0 = none.</summary>
+    public int HoldSteps { get; init; }
+
+    /// <summary>
+    /// Longest constant-temperature segment of a ramp, steps: CP2K's CSVR thermostat has no linear ramp, so a ramp is
+    /// a chain of segments whose targets step from the start to the end temperature (see <see cref="Cp2kMdChain"/>).
+    /// </summary>
+    public int SegmentSteps { get; init; } = 50;
+
+    /// <summary>The end temperature: <see cref="EndTemperature"/>, or <see cref="Temperature"/> without a ramp.</summary>
+    public double End => EndTemperature ?? Temperature;
+
+    /// <summary>True when the job is a chain of segments (a ramp or a hold), not one CP2K input.</summary>
+    public bool IsChain => End != Temperature || HoldSteps > 0;
 
     /// <summary>Time step, fs.</summary>
     public double TimeStepFs { get; init; } = 1.0;
@@ -37,6 +55,8 @@ public static class Cp2kMd
         ArgumentNullException.ThrowIfNull(md);
         if (md.Steps < 1)
             throw new ArgumentException("AIMD needs at least one step", nameof(md));
+        if (md.IsChain)
+            throw new ArgumentException("a ramp or hold is a chain of CP2K inputs: write it with Cp2kMdChain (or Cp2kMd.WriteJob)", nameof(md));
         if (!(md.Temperature > 0) || !(md.TimeStepFs > 0))
             throw new ArgumentException("AIMD needs a positive temperature and time step", nameof(md));
         settings ??= new Cp2kSettings();
@@ -72,6 +92,19 @@ public static class Cp2kMd
     /// <summary>Renders and writes atomically.</summary>
     public static void Write(string path, Frame frame, Cp2kSettings? settings, Cp2kMdSettings md) =>
         IO.AtomicFile.WriteAllText(path, Render(frame, settings, md));
+
+    /// <summary>
+    /// Writes a job folder's inputs: one <see cref="Cp2kRunner.DefaultInputName"/> for a constant temperature, the
+    /// chain of <see cref="Cp2kMdChain"/> for a ramp or a hold.
+    /// </summary>
+    public static void WriteJob(string folder, Frame frame, Cp2kSettings? settings, Cp2kMdSettings md)
+    {
+        ArgumentNullException.ThrowIfNull(md);
+        if (md.IsChain)
+            Cp2kMdChain.Write(folder, frame, settings, md);
+        else
+            Write(Path.Combine(folder, Cp2kRunner.DefaultInputName), frame, settings, md);
+    }
 
     /// <summary>Whether the input in <paramref name="inputPath"/> is an MD run.</summary>
     public static bool IsMdInput(string inputPath) =>

@@ -24,13 +24,30 @@ public static class Cp2kTrajectoryReader
     {
         ArgumentNullException.ThrowIfNull(input);
         string project = ProjectOf(Path.Combine(folder, Cp2kRunner.DefaultInputName));
-        string posPath = Path.Combine(folder, $"{project}-pos-1.xyz");
-        string frcPath = Path.Combine(folder, $"{project}-frc-1.xyz");
+        return ReadRun(folder, input, $"{project}-pos-1.xyz", $"{project}-frc-1.xyz", Cp2kInputWriter.StressFile, logName, restarted: false);
+    }
+
+    /// <summary>
+    /// Reads one run from its files in <paramref name="folder"/>. A <paramref name="restarted"/> run (a segment of a
+    /// <see cref="Cp2kMdChain"/>) first recomputes the restart point: that SCF and stress belong to the previous
+    /// segment's last frame and are skipped, while its trajectory files start at the next step.
+    /// </summary>
+    internal static Cp2kTrajectory ReadRun(string folder, Frame input, string posName, string frcName, string stressName, string logName, bool restarted)
+    {
+        string posPath = Path.Combine(folder, posName);
+        string frcPath = Path.Combine(folder, frcName);
         var warnings = new List<string>();
         var pos = ReadXyz(posPath, input, warnings);
         var frc = File.Exists(frcPath) ? ReadXyz(frcPath, input, warnings) : throw new ParseException(frcPath, 0, null, "no forces trajectory: print MOTION/PRINT/FORCES each MD step");
-        var stress = ReadStresses(Path.Combine(folder, Cp2kInputWriter.StressFile), warnings);
+        var stress = ReadStresses(Path.Combine(folder, stressName), warnings);
         var scf = ScfOutcomes(Path.Combine(folder, logName));
+        if (restarted)
+        {
+            if (scf.Count > 0)
+                scf.RemoveAt(0);
+            if (stress is { Count: > 0 })
+                stress.RemoveAt(0);
+        }
 
         int n = Math.Min(pos.Count, frc.Count);
         if (stress is not null)

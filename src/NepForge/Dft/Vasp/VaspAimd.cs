@@ -184,7 +184,8 @@ public static class VaspAimd
         ArgumentNullException.ThrowIfNull(settings);
         var all = Overrides(settings, frame);
         var e = settings.Explicit;
-        bool endGiven = e.HasFlag(VaspAimdExplicit.EndTemperature) || (e.HasFlag(VaspAimdExplicit.Temperature) && settings.EndTemperature is null);
+        // TEEND comes from --end-temperature, or from --temperature (300, or the end of a ramp 10:300).
+        bool endGiven = e.HasFlag(VaspAimdExplicit.EndTemperature) || e.HasFlag(VaspAimdExplicit.Temperature);
         string? SourceOf(string key) => key.ToUpperInvariant() switch
         {
             "IBRION" => "--aimd",
