@@ -25,7 +25,8 @@ echo "| reader | seconds | execs | corpus | edges covered | crashes | hangs |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 for r in "${readers[@]}"; do
   rm -rf "$out/$r"
-  dotnet "$out/bin/nepforge-sharpfuzz.dll" --seeds "$r" "$fixtures" "$repo" "$out/$r/seeds"
+  # Seeds from the uninstrumented build: instrumented code outside AFL++ has no coverage map to write to.
+  dotnet artifacts/bin/NepForge.SharpFuzz/release/nepforge-sharpfuzz.dll --seeds "$r" "$fixtures" "$repo" "$out/$r/seeds"
   AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
     nice -n 10 afl-fuzz -i "$out/$r/seeds" -o "$out/$r" -t 10000 -m none -V "$secs" -- \
     dotnet "$out/bin/nepforge-sharpfuzz.dll" "$r" "$fixtures" "$repo" >"$out/$r/afl.log" 2>&1 || true

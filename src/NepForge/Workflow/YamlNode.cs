@@ -42,6 +42,11 @@ public sealed class YamlNode
         {
             throw new WorkflowException($"{file}:{e.Start.Line}: not valid YAML: {e.Message}");
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's representation model refuses some events the parser accepts (found by SharpFuzz).
+            throw new WorkflowException($"{file}:{UnsupportedEventLine(text)}: not valid YAML for a workflow: an unsupported construct here");
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner fails this way (not with a YamlException) on some control and binary characters.
@@ -53,6 +58,30 @@ public sealed class YamlNode
         if (root._node is not YamlMappingNode)
             throw root.Error("the workflow must be a mapping of keys (engine:, executor:, stages:)");
         return root;
+    }
+
+    /// <summary>The line of the first parser event that is not a scalar, alias, sequence, mapping or document.</summary>
+    static long UnsupportedEventLine(string text)
+    {
+        var parser = new YamlDotNet.Core.Parser(new StringReader(text));
+        try
+        {
+            while (parser.MoveNext())
+            {
+                if (parser.Current is { } ev && ev is not (YamlDotNet.Core.Events.Scalar or YamlDotNet.Core.Events.AnchorAlias
+                    or YamlDotNet.Core.Events.SequenceStart or YamlDotNet.Core.Events.SequenceEnd
+                    or YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.MappingEnd
+                    or YamlDotNet.Core.Events.DocumentStart or YamlDotNet.Core.Events.DocumentEnd
+                    or YamlDotNet.Core.Events.StreamStart or YamlDotNet.Core.Events.StreamEnd))
+                {
+                    return ev.Start.Line;
+                }
+            }
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+        }
+        return parser.Current?.Start.Line ?? 1;
     }
 
     /// <summary>The line where YamlDotNet's scanner gives up on <paramref name="text"/>.</summary>
@@ -71,6 +100,11 @@ public sealed class YamlNode
         return scanner.CurrentPosition.Line;
     }
 
+    /// <summary>A mapping key's text; a list or mapping used as a key is an error at its line (found by SharpFuzz).</summary>
+    string KeyName(YamlDotNet.RepresentationModel.YamlNode key) => key is YamlScalarNode s
+        ? s.Value ?? ""
+        : throw new WorkflowException($"{File}:{key.Start.Line.ToString(CultureInfo.InvariantCulture)}: {(Path.Length == 0 ? "" : Path + ": ")}a key must be a plain name, not a list or mapping");
+
     /// <summary>An error at this node.</summary>
     public WorkflowException Error(string message) =>
         new($"{File}:{Line.ToString(CultureInfo.InvariantCulture)}: {(Path.Length == 0 ? "" : Path + ": ")}{message}");
@@ -81,14 +115,14 @@ public sealed class YamlNode
     public bool IsMap => _node is YamlMappingNode;
 
     /// <summary>The keys present, in file order.</summary>
-    public IReadOnlyList<string> Keys => Map.Children.Keys.Select(k => ((YamlScalarNode)k).Value ?? "").ToList();
+    public IReadOnlyList<string> Keys => Map.Children.Keys.Select(KeyName).ToList();
 
     /// <summary>Rejects keys other than <paramref name="allowed"/> (a typo must not be ignored silently).</summary>
     public void AllowOnly(params string[] allowed)
     {
         foreach (var (key, _) in Map.Children)
         {
-            string name = ((YamlScalarNode)key).Value ?? "";
+            string name = KeyName(key);
             if (!allowed.Contains(name, StringComparer.Ordinal))
             {
                 string path = Path.Length == 0 ? name : $"{Path}.{name}";
@@ -150,7 +184,7 @@ public sealed class YamlNode
     public IReadOnlyList<(string Key, YamlNode Value)> Entries() =>
         Map.Children.Select(kv =>
         {
-            string k = ((YamlScalarNode)kv.Key).Value ?? "";
+            string k = KeyName(kv.Key);
             return (k, new YamlNode(kv.Value, Path.Length == 0 ? k : $"{Path}.{k}", File));
         }).ToList();
 

@@ -166,4 +166,17 @@ public sealed class WorkflowParserTests : IDisposable
         Assert.Contains("stages.perturb.rattle.sigma: unknown key",
             Fails(Write(Good.Replace("    cell: 0.06\n", "    cell: 0.06\n    rattle: {count: 2, sigma: 0.03}\n", StringComparison.Ordinal))).Message);
     }
+
+    [Theory]
+    [InlineData("? {a: 1}\n: 2\n", "wf.yaml:1: a key must be a plain name")]
+    [InlineData("engine:\n  ? [kind]\n  : cp2k\n", "wf.yaml:2: engine: a key must be a plain name")]
+    [InlineData("stages:\n  aimd:\n    structures: start..0}   # pl\n  :\nxyz\n    temperatures: [300, 900]\n", "wf.yaml:")]
+    public void Yaml_that_sharpfuzz_found_crashing_the_parser_is_a_located_error(string text, string expected)
+    {
+        // Found by bench/fuzz/sharpfuzz.sh: an InvalidCastException (a mapping as a key) and YamlDotNet's
+        // ArgumentException ("the current event is of an unsupported type") escaped as stack traces.
+        var e = Assert.Throws<WorkflowException>(() => WorkflowParser.Parse(text, "wf.yaml"));
+        Assert.StartsWith(expected, e.Message);
+        Assert.Matches(@"^wf\.yaml:\d+: ", e.Message);
+    }
 }
