@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using NepForge.Sampling;
+using NepForge.Sampling.Curation;
 using NepForge.Structures;
 
 namespace NepForge.Bench;

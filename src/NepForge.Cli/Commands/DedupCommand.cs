@@ -3,7 +3,7 @@ using System.Globalization;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
 using NepForge.IO;
-using NepForge.Sampling;
+using NepForge.Sampling.Curation;
 using NepForge.Structures;
 
 namespace NepForge.Cli.Commands;

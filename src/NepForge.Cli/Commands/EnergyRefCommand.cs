@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
-using NepForge.Sampling;
+using NepForge.Sampling.Curation;
 
 namespace NepForge.Cli.Commands;
 

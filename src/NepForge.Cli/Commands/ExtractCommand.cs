@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using NepForge.Dft;
+using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 using NepForge.IO;

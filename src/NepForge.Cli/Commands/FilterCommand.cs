@@ -2,7 +2,7 @@ using System.CommandLine;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
 using NepForge.IO;
-using NepForge.Sampling;
+using NepForge.Sampling.Curation;
 using NepForge.Structures;
 
 namespace NepForge.Cli.Commands;

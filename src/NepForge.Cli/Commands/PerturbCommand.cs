@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NepForge.Formats;
 using NepForge.Formats.Vasp;
-using NepForge.Sampling;
+using NepForge.Sampling.Generation;
 using NepForge.Structures;
 
 namespace NepForge.Cli.Commands;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using NepForge.Formats;
 using NepForge.Formats.Gpumd;
 using NepForge.Plotting;
-using NepForge.Sampling;
+using NepForge.Sampling.Analysis;
 
 namespace NepForge.Cli.Commands;
 

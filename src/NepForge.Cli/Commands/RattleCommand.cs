@@ -1,6 +1,6 @@
 using System.CommandLine;
 using NepForge.Formats;
-using NepForge.Sampling;
+using NepForge.Sampling.Generation;
 
 namespace NepForge.Cli.Commands;
 

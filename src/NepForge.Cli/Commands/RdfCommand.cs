@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NepForge.Formats;
 using NepForge.IO;
-using NepForge.Sampling;
+using NepForge.Sampling.Analysis;
 
 namespace NepForge.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
 using NepForge.IO;
-using NepForge.Sampling;
+using NepForge.Sampling.Curation;
 
 namespace NepForge.Cli.Commands;
 

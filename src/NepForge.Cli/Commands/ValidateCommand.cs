@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NepForge.Sampling;
+using NepForge.Sampling.Analysis;
 using NepForge.Structures;
 
 namespace NepForge.Cli.Commands;

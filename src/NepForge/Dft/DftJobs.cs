@@ -1,5 +1,7 @@
 using NepForge.Dft.Cp2k;
 using NepForge.Dft.Vasp;
+using NepForge.Formats;
+using NepForge.Formats.Cp2k;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 using NepForge.IO;

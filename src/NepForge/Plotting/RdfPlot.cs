@@ -1,4 +1,4 @@
-using NepForge.Sampling;
+using NepForge.Sampling.Analysis;
 
 namespace NepForge.Plotting;
 

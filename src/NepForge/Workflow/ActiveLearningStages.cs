@@ -4,7 +4,7 @@ using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Gpumd;
 using NepForge.IO;
 using NepForge.Nep;
-using NepForge.Sampling;
+using NepForge.Sampling.Curation;
 using NepForge.Sampling.Selection;
 using NepForge.Structures;
 

@@ -335,7 +335,7 @@ public static class WorkflowParser
             {
                 try
                 {
-                    return Sampling.ElementPair.Parse(i.String()).Label;
+                    return Sampling.Analysis.ElementPair.Parse(i.String()).Label;
                 }
                 catch (FormatException e)
                 {

@@ -7,7 +7,7 @@ using NepForge.Formats.Gpumd;
 using NepForge.IO;
 using NepForge.Nep;
 using NepForge.Plotting;
-using NepForge.Sampling;
+using NepForge.Sampling.Analysis;
 using NepForge.Sampling.Selection;
 using NepForge.Structures;
 

@@ -5,7 +5,9 @@ using NepForge.Dft.Vasp;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 using NepForge.IO;
-using NepForge.Sampling;
+using NepForge.Sampling.Analysis;
+using NepForge.Sampling.Curation;
+using NepForge.Sampling.Generation;
 using NepForge.Structures;
 
 namespace NepForge.Workflow;
@@ -220,8 +222,8 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         {
             // The same shift as `nepforge energy-ref`, recorded per frame (energy_ref_shift) so it can be undone.
             var reference = given.Count == 0
-                ? Sampling.EnergyReference.Fit(frames).Reference
-                : new Sampling.EnergyReference(given.ToDictionary(kv => Structures.Elements.Get(kv.Key), kv => kv.Value));
+                ? Sampling.Curation.EnergyReference.Fit(frames).Reference
+                : new Sampling.Curation.EnergyReference(given.ToDictionary(kv => Structures.Elements.Get(kv.Key), kv => kv.Value));
             foreach (var f in frames)
                 reference.Apply(f);
             // The loop's new labels must get the same references, or the merged set mixes two energy zeros.

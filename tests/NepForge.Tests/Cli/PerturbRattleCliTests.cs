@@ -1,8 +1,8 @@
 using System.CommandLine;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
-using NepForge.Sampling;
-using NepForge.Tests.Sampling;
+using NepForge.Sampling.Generation;
+using NepForge.Tests.Sampling.Generation;
 
 namespace NepForge.Tests.Cli;
 

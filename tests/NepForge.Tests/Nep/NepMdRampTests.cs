@@ -1,6 +1,6 @@
 using System.Globalization;
 using NepForge.Nep;
-using NepForge.Sampling;
+using NepForge.Sampling.Curation;
 using NepForge.Structures;
 
 namespace NepForge.Tests.Nep;

@@ -1,5 +1,6 @@
 using NepForge.Formats.ExtXyz;
 using NepForge.Sampling;
+using NepForge.Sampling.Curation;
 using NepForge.Structures;
 using NepForge.Tests.Cli;
 using NepForge.Workflow;

@@ -1,5 +1,5 @@
 using NepForge.Formats.ExtXyz;
-using NepForge.Sampling;
+using NepForge.Sampling.Analysis;
 using NepForge.Structures;
 using NepForge.Tests.Nep;
 using NepForge.Workflow;

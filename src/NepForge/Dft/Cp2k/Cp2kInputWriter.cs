@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NepForge.Formats.Cp2k;
 using NepForge.Structures;
 
 namespace NepForge.Dft.Cp2k;
@@ -14,10 +15,10 @@ namespace NepForge.Dft.Cp2k;
 public static class Cp2kInputWriter
 {
     /// <summary>Name of the forces file the input asks for (FILENAME =forces.out).</summary>
-    public const string ForcesFile = "forces.out";
+    public const string ForcesFile = Cp2kOutputParser.ForcesFile;
 
     /// <summary>Name of the stress file the input asks for (FILENAME =stress.out).</summary>
-    public const string StressFile = "stress.out";
+    public const string StressFile = Cp2kOutputParser.StressFile;
 
     /// <summary>The placeholders of a template.</summary>
     public const string CellPlaceholder = "{CELL}", CoordPlaceholder = "{COORD}", KindsPlaceholder = "{KINDS}", ProjectPlaceholder = "{PROJECT}";

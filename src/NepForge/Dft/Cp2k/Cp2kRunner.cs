@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using NepForge.Formats.Cp2k;
 using NepForge.Structures;
 
 namespace NepForge.Dft.Cp2k;
@@ -40,7 +41,7 @@ public static class Cp2kRunner
     public const string DefaultInputName = "in.inp";
 
     /// <summary>Default log file name.</summary>
-    public const string DefaultLogName = "out.log";
+    public const string DefaultLogName = Cp2kOutputParser.DefaultLogName;
 
     /// <summary>How to install CP2K, for error messages.</summary>
     public const string InstallHint = "install it with `sudo apt-get install cp2k` (Debian/Ubuntu) or `conda install -c conda-forge cp2k`";

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
+using NepForge.Formats.Cp2k;
 
 namespace NepForge.Dft.Cp2k;
 

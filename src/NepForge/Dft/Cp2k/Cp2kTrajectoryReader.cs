@@ -1,4 +1,5 @@
 using System.Globalization;
+using NepForge.Formats.Cp2k;
 using NepForge.IO;
 using NepForge.Structures;
 

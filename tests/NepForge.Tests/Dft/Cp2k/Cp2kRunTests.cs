@@ -1,4 +1,5 @@
 using NepForge.Dft.Cp2k;
+using NepForge.Formats.Cp2k;
 using NepForge.Structures;
 using Xunit.Abstractions;
 

@@ -3,7 +3,7 @@ using System.Text;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Gpumd;
 using NepForge.Nep;
-using NepForge.Sampling;
+using NepForge.Sampling.Curation;
 using NepForge.Tests.Cli;
 
 namespace NepForge.Tests.Formats.Gpumd;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using NepForge.Dft;
+using NepForge.Formats;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Qe;
 using NepForge.Tests.Cli;
