@@ -10,7 +10,7 @@ namespace NepForge.IO;
 /// stays bounded. A write error stops the thread and is thrown by the next <see cref="Post"/> or by
 /// <see cref="Complete"/>; neither ever waits on a thread that has stopped (a full disk once hung the writer).
 /// </summary>
-public sealed class BackgroundStreamWriter : IDisposable
+internal sealed class BackgroundStreamWriter : IDisposable
 {
     readonly Stream _stream;
     readonly BlockingCollection<(byte[] Data, int Length)> _queue;

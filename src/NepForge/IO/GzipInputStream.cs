@@ -9,7 +9,7 @@ public sealed class CorruptInputException(string message, Exception? inner = nul
 /// A gzip decompressor whose errors name the file: .NET's <see cref="GZipStream"/> throws a bare
 /// <see cref="InvalidDataException"/> (no file, no position), which ended in a stack trace.
 /// </summary>
-public sealed class GzipInputStream : Stream
+internal sealed class GzipInputStream : Stream
 {
     readonly GZipStream _inner;
     readonly string _path;

@@ -5,7 +5,7 @@ namespace NepForge.Plotting;
 /// labels", Graphics Gems (1990): the range is rounded to a nice number, the tick spacing to a nice fraction of it,
 /// and the axis is widened to whole multiples of the spacing.
 /// </summary>
-public static class NiceScale
+internal static class NiceScale
 {
     /// <summary>A nice number near <paramref name="x"/> (&gt; 0): rounded to the nearest when <paramref name="round"/>, else the next above.</summary>
     public static double NiceNumber(double x, bool round)

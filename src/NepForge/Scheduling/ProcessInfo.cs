@@ -6,7 +6,7 @@ namespace NepForge.Scheduling;
 /// What <c>/proc/PID/stat</c> says about a process: its start time (clock ticks since boot), which with the pid names
 /// one process for good (a recycled pid has another start time), and its state letter.
 /// </summary>
-public static class ProcessInfo
+internal static class ProcessInfo
 {
     /// <summary>Field 22 of <c>/proc/PID/stat</c>; null when there is no such process.</summary>
     public static string? StartTime(int pid) => StatField(pid, 22);

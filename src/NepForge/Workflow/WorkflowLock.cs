@@ -7,7 +7,7 @@ namespace NepForge.Workflow;
 /// holds the owner's host, pid and process start time. A lock left by a driver that died on this host (pid gone, or
 /// reused by another process) is taken over; one held on another host is reported, never broken silently.
 /// </summary>
-public sealed class WorkflowLock : IDisposable
+internal sealed class WorkflowLock : IDisposable
 {
     /// <summary>The lock file's name.</summary>
     public const string FileName = "workflow.lock";

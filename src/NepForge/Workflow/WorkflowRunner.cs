@@ -50,7 +50,7 @@ public sealed class WorkflowRunner
     public string FolderOf(string stage) => Path.Combine(_spec.WorkDir, Folders.Single(f => f.Stage == stage).Folder);
 
     /// <summary>A stage: its journal key, folder, settings text, input files, action, and an optional stop rule checked once it is done.</summary>
-    public sealed record StageDef(string Key, string Folder, string Settings, Func<IReadOnlyList<string>> Inputs, Func<string, string> Run, Func<string?>? StopAfter = null);
+    internal sealed record StageDef(string Key, string Folder, string Settings, Func<IReadOnlyList<string>> Inputs, Func<string, string> Run, Func<string?>? StopAfter = null);
 
     /// <summary>Runs (or resumes) every stage; returns the training set's path.</summary>
     public string Run(CancellationToken cancellationToken = default)

@@ -10,7 +10,7 @@ public sealed class WorkflowException(string message) : Exception(message);
 /// A node of the workflow file with its key path (<c>stages.perturb.cell</c>) and line, so that every error says
 /// where it is. Only YamlDotNet's representation model is used: no reflection, every key checked here.
 /// </summary>
-public sealed class YamlNode
+internal sealed class YamlNode
 {
     readonly YamlDotNet.RepresentationModel.YamlNode _node;
 

@@ -7,7 +7,7 @@ namespace NepForge.Dft.Cp2k;
 /// What to change in a CP2K input before rerunning a job whose SCF did not converge: each step doubles MAX_SCF and
 /// halves the Broyden/Pulay mixing ALPHA (slower but steadier mixing), the usual manual remedy.
 /// </summary>
-public static partial class Cp2kEscalation
+internal static partial class Cp2kEscalation
 {
     [GeneratedRegex(@"^(\s*MAX_SCF\s+)(\d+)(.*)$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
     private static partial Regex MaxScf();

@@ -11,7 +11,7 @@ namespace NepForge.Dft.Cp2k;
 /// <param name="Temperature">The CSVR thermostat's target, K.</param>
 /// <param name="Steps">MD steps of the segment.</param>
 /// <param name="IsHold">True for the hold at the end temperature after the ramp.</param>
-public sealed record Cp2kMdSegment(string Name, double Temperature, int Steps, bool IsHold)
+internal sealed record Cp2kMdSegment(string Name, double Temperature, int Steps, bool IsHold)
 {
     /// <summary>The segment's CP2K input.</summary>
     public string InputName => Name + ".inp";
@@ -40,7 +40,7 @@ public sealed record Cp2kMdSegment(string Name, double Temperature, int Steps, b
 /// <c>--command</c> lines expect.
 /// </para>
 /// </summary>
-public static class Cp2kMdChain
+internal static class Cp2kMdChain
 {
     /// <summary>The name of the hold segment.</summary>
     public const string HoldName = "md-hold";

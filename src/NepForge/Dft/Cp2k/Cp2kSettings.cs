@@ -118,7 +118,7 @@ public sealed record Cp2kSettings
 }
 
 /// <summary>Basis and pseudopotential names per element for the &amp;KIND sections.</summary>
-public static class Cp2kKinds
+internal static class Cp2kKinds
 {
     /// <summary>
     /// Valence charge q of the GTH-PBE potential that matches SZV/DZVP-MOLOPT-SR-GTH in CP2K's data files (checked

@@ -7,7 +7,7 @@ namespace NepForge.Formats.Cp2k;
 /// and the first <c>MODULE QUICKSTEP:  ATOMIC COORDINATES IN angstrom</c> table (atom, kind, element, Z, x, y, z, …).
 /// Used to check that a log belongs to its job, and to read CP2K runs made by hand.
 /// </summary>
-public static class Cp2kLogStructure
+internal static class Cp2kLogStructure
 {
     const string CoordinatesMarker = "ATOMIC COORDINATES IN angstrom";
 

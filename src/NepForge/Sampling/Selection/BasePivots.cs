@@ -6,7 +6,7 @@ namespace NepForge.Sampling.Selection;
 /// row is then found exactly while skipping every cluster that the triangle inequality rules out
 /// (|x − p| − r ≥ best so far), instead of scanning all rows.
 /// </summary>
-public sealed class BasePivots
+internal sealed class BasePivots
 {
     BasePivots(FeatureMatrix rows, FeatureMatrix pivots, int[] start, double[] radius)
     {

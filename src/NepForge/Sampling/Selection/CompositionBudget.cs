@@ -5,7 +5,7 @@ namespace NepForge.Sampling.Selection;
 /// √(group size), rounded by largest remainder (ties: lower group index). With fewer seats than groups, the largest
 /// groups get one each.
 /// </summary>
-public static class CompositionBudget
+internal static class CompositionBudget
 {
     /// <summary>Seats per group for a budget of <paramref name="total"/> over groups of the given sizes.</summary>
     public static int[] Split(int total, IReadOnlyList<int> sizes)

@@ -8,7 +8,7 @@ namespace NepForge.Sampling.Selection;
 /// clean</c> cut a trajectory); indices are 0-based; '#' starts a comment. A frame matches when its file (compared as
 /// a full path) and index match, either where it was read from or its recorded source_file/source_index.
 /// </summary>
-public sealed class ExcludeList
+internal sealed class ExcludeList
 {
     readonly Dictionary<string, List<(long From, long To)>> _ranges = new(StringComparer.Ordinal);
 

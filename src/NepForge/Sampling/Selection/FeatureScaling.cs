@@ -5,7 +5,7 @@ namespace NepForge.Sampling.Selection;
 /// candidates when there is no base, as NepTrain v3), a std below 1e-12 counting as 1. Centring is left out: it does
 /// not change Euclidean distances.
 /// </summary>
-public static class FeatureScaling
+internal static class FeatureScaling
 {
     /// <summary>The std of each column of <paramref name="reference"/> (1 where it is below 1e-12 or there are no rows).</summary>
     public static double[] Spread(FeatureMatrix reference)

@@ -8,7 +8,7 @@ namespace NepForge.Sampling.Selection;
 /// Squared Euclidean distance in float64 with SIMD. Every distance in selection goes through <see cref="Of"/>, so the
 /// same pair always gives the same bits whichever pass computes it (the lazy sampler and the parallel passes agree).
 /// </summary>
-public static class SquaredDistance
+internal static class SquaredDistance
 {
     /// <summary>Σ (a_k − b_k)², summed in <see cref="Vector{T}"/> lanes with two accumulators, then the tail.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

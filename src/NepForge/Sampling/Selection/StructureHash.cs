@@ -5,7 +5,7 @@ using NepForge.Structures;
 namespace NepForge.Sampling.Selection;
 
 /// <summary>Content hashes: of a structure (what a descriptor depends on) and of a file (the model).</summary>
-public static class StructureHash
+internal static class StructureHash
 {
     /// <summary>SHA-256 (hex) over atomic numbers, positions, cell and periodicity, as exact bits; labels and metadata are left out.</summary>
     public static string Of(Frame frame)

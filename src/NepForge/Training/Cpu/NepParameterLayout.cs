@@ -5,7 +5,7 @@ namespace NepForge.Training.Cpu;
 /// nep.restart: per species [w0 (neuron-major, N_neu × dim) | b0 | w1], then the shared output bias b1, then c_R and
 /// c_A with index (n·(N_bas+1) + k)·T² + t1·T + t2.
 /// </summary>
-public sealed class NepParameterLayout
+internal sealed class NepParameterLayout
 {
     /// <summary>Creates the layout of a model.</summary>
     public NepParameterLayout(NepTrainingSettings s)
