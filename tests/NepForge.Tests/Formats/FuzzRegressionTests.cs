@@ -94,4 +94,41 @@ public sealed class FuzzRegressionTests
         });
         Assert.Contains("bad cell: lattice vectors are degenerate", e.Problem);
     }
+
+    // Fuzz cases outcar/14/7190, 9278, 8042 and 39570 of the 100,000-case run: a deleted line inside one step of
+    // a 10-step OUTCAR used to give that step without its stress, or no step at all, with no word.
+    [FixtureTheory]
+    [InlineData("  in kB", 2, "has no 'in kB' line")]
+    [InlineData("  FORCE on cell =-STRESS", 2, "has no 'FORCE on cell' header")]
+    [InlineData("  energy  without entropy=", 2, "no 'energy  without entropy' line before the next step")]
+    [InlineData("  free  energy   TOTEN", 2, "no 'free  energy TOTEN' line before the next step")]
+    [InlineData("  energy  without entropy=", 10, "no 'energy  without entropy' line before the next step")]
+    public void A_line_deleted_inside_an_outcar_step_skips_that_step_with_a_warning(string start, int occurrence, string warning)
+    {
+        var lines = File.ReadAllLines(Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md.10")).ToList();
+        var at = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith(start, StringComparison.Ordinal)).Select(x => x.i).ToList();
+        Assert.Equal(10, at.Count);
+        lines.RemoveAt(at[occurrence - 1]);
+        var bytes = Encoding.ASCII.GetBytes(string.Join('\n', lines) + "\n");
+        using var reader = new OutcarReader(new MemoryStream(bytes), "OUTCAR");
+        var steps = new List<VaspStep>();
+        while (reader.TryRead(out var step))
+            steps.Add(step);
+        Assert.Equal(9, steps.Count);
+        Assert.DoesNotContain(steps, s => s.IonicStep == occurrence);
+        Assert.All(steps, s => Assert.NotNull(s.Frame.Virial)); // no step came through without its stress
+        var d = Assert.Single(reader.Diagnostics, d => d.Message.Contains(warning, StringComparison.Ordinal));
+        Assert.StartsWith($"ionic step {occurrence} skipped", d.Message, StringComparison.Ordinal);
+    }
+
+    [FixtureFact]
+    public void A_huge_outcar_ions_per_type_is_an_error_not_an_overflow()
+    {
+        // Fuzz case outcar/14/39570: "ions per type = 2 2147483647" overflowed the sum (a stack trace).
+        string text = File.ReadAllText(Fixtures.Path("vasp/dpdata/OUTCAR.h2o.md.10"));
+        text = text.Replace("   ions per type =               2   4", "   ions per type =               2   2147483647", StringComparison.Ordinal);
+        using var reader = new OutcarReader(new MemoryStream(Encoding.ASCII.GetBytes(text)), "OUTCAR");
+        var e = Assert.Throws<ParseException>(() => reader.TryRead(out _));
+        Assert.Contains("'ions per type' adds up to 2147483649 but NIONS = 6", e.Problem, StringComparison.Ordinal);
+    }
 }

@@ -120,11 +120,17 @@ public sealed partial class OutcarReader
                 $"'ions per type' lists {counts.Count} counts but the POTCAR has {species.Count} species");
         }
         Run.IonsPerType.AddRange(counts);
-        int total = counts.Sum();
+        // Summed as long: a damaged count (2^31 − 1) must give this message, not an overflow.
+        long total = counts.Sum(c => (long)c);
         if (_nions > 0 && total != _nions)
         {
             throw new ParseException(_file, _lines.LineNumber, null,
                 $"'ions per type' adds up to {total} but NIONS = {_nions}");
+        }
+        if (total > MaxAtoms)
+        {
+            throw new ParseException(_file, _lines.LineNumber, null,
+                $"'ions per type' adds up to {total} atoms, more than any DFT run ({MaxAtoms:N0}): a damaged header?");
         }
         _elements = new Element[total];
         for (int g = 0, a = 0; g < counts.Count; g++)
@@ -133,18 +139,21 @@ public sealed partial class OutcarReader
                 _elements[a++] = species[g];
         }
         if (_nions == 0)
-            _nions = total;
+            _nions = (int)total;
     }
+
+    // The species array is allocated before any atom line is read, so its size is checked against a physical bound.
+    const long MaxAtoms = 10_000_000;
 
     // VASP ≤ 6.3 prints "ions per type" for the first 10 species only. One missing count follows from NIONS; more
     // come from a POSCAR/CONTCAR beside the OUTCAR with the same species; otherwise say so and stop.
     List<int> RecoverCounts(List<Element> species, List<int> counts)
     {
-        if (species.Count - counts.Count == 1 && _nions > counts.Sum())
+        if (species.Count - counts.Count == 1 && _nions > counts.Sum(c => (long)c))
         {
             Warn(_lines.LineNumber, $"'ions per type' lists {counts.Count} of {species.Count} species (VASP ≤ 6.3 prints at most 10); " +
                 "the last count was recovered from NIONS");
-            return [.. counts, _nions - counts.Sum()];
+            return [.. counts, (int)(_nions - counts.Sum(c => (long)c))];
         }
         string? dir = _file == "-" ? null : Path.GetDirectoryName(Path.GetFullPath(_file));
         foreach (var name in new[] { "POSCAR", "CONTCAR" })

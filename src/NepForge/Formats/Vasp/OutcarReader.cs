@@ -117,6 +117,8 @@ public sealed partial class OutcarReader : IDisposable
             Warn(_lines.LineNumber, $"{_stepsWithoutForces} ionic step(s) have energies but no POSITION/TOTAL-FORCE table " +
                 "(NWRITE < 1 prints it only for the first and last step): they are not frames; read vasprun.xml for every step");
         }
+        if (Run.Finished)
+            SkipUnfinishedStep();
         if (!Run.Finished && (_toten is not null || _positionsDft is not null || _ionic > 0 || _mlSteps > 0 || StepsRead == 0))
         {
             Truncated = true;
@@ -180,6 +182,13 @@ public sealed partial class OutcarReader : IDisposable
                 if (t.StartsWith("General timing and accounting"u8))
                     Run.Finished = true;
                 return null;
+            case (byte)'i':
+                // Every "in kB" line belongs to a stress block, which reads it; one met here lost its header.
+                if (t.StartsWith("in kB"u8))
+                    MarkBad(false, $"the 'in kB' line {_lines.LineNumber} has no 'FORCE on cell' header");
+                else if (!_headerDone)
+                    OnHeaderLine(t);
+                return null;
             default:
                 if (!_headerDone)
                     OnHeaderLine(t);
@@ -204,6 +213,7 @@ public sealed partial class OutcarReader : IDisposable
                 EndHeader();
                 if (ionic != _ionic)
                 {
+                    SkipUnfinishedStep();
                     _ionic = ionic;
                     _ediffReached = null;
                 }
@@ -220,15 +230,33 @@ public sealed partial class OutcarReader : IDisposable
         }
     }
 
+    // A step whose force table (or TOTEN) was read but whose "energy  without entropy" line never came: the file
+    // lost a line. Said, not dropped silently.
+    void SkipUnfinishedStep()
+    {
+        if (_positionsDft is null && _toten is null)
+            return;
+        if (_totenIsMl && _positionsDft is null)
+            return;
+        StepsSkipped++;
+        string missing = _toten is null ? "'free  energy TOTEN'" : "'energy  without entropy'";
+        Warn(_lines.LineNumber, $"ionic step {Math.Max(_ionic, 1)} skipped: no {missing} line before the next step");
+        ResetStep(ml: false);
+    }
+
     bool IsVasp6 => Run.Version is { } v && v.Length > 0 && v[0] >= '6';
 
     void ReadStress(bool ml)
     {
-        // Scan the block for the "in kB" line (its offset differs between VASP versions).
+        // Scan the block for the "in kB" line (its offset differs between VASP versions). The block ends at its
+        // first blank line: a block without "in kB" (a damaged file) must not swallow the lattice that follows it.
         Span<double> v = stackalloc double[6];
+        long start = _lines.LineNumber;
         for (int k = 0; k < 30 && _lines.TryReadLine(out var line); k++)
         {
             var t = line.TrimStart(" "u8);
+            if (t.IsEmpty || t.SequenceEqual("\r"u8))
+                break;
             if (!t.StartsWith("in kB"u8))
                 continue;
             int n = OutcarNumbers.Read(t, 5, v);
@@ -246,6 +274,7 @@ public sealed partial class OutcarReader : IDisposable
             }
             return;
         }
+        MarkBad(ml, $"the stress block of line {start} has no 'in kB' line");
     }
 
     void ReadLattice()
