@@ -27,10 +27,42 @@ public static class NepModelReader
     public static NepModel Read(TextReader reader, string fileName)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var lines = new List<string>();
-        while (reader.ReadLine() is { } line)
-            lines.Add(line);
+        var lines = ReadLines(reader, fileName);
         return new Parser(lines, fileName).Parse();
+    }
+
+    // The longest line of a real nep.txt is its header (under 400 characters); a line of binary data or a file that
+    // is not a model must not be read whole into memory before it is refused.
+    const int MaxLineLength = 1 << 16;
+
+    static List<string> ReadLines(TextReader reader, string fileName)
+    {
+        var lines = new List<string>();
+        var buffer = new char[1 << 14];
+        var line = new System.Text.StringBuilder();
+        int n;
+        while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            var span = buffer.AsSpan(0, n);
+            while (true)
+            {
+                int nl = span.IndexOf('\n');
+                var part = nl < 0 ? span : span[..nl];
+                if (line.Length + part.Length > MaxLineLength)
+                    throw new ParseException(fileName, lines.Count + 1, null, $"line {lines.Count + 1} is longer than {MaxLineLength:N0} characters: not a nep.txt?");
+                line.Append(part);
+                if (nl < 0)
+                    break;
+                if (line.Length > 0 && line[^1] == '\r')
+                    line.Length--;
+                lines.Add(line.ToString());
+                line.Clear();
+                span = span[(nl + 1)..];
+            }
+        }
+        if (line.Length > 0)
+            lines.Add(line.ToString());
+        return lines;
     }
 
     sealed class Parser(List<string> lines, string file)
@@ -227,6 +259,10 @@ public static class NepModelReader
 
         double[] Numbers(int count, string what)
         {
+            // One number per line: a count the header makes huge is refused before the array exists.
+            int left = lines.Count - _line;
+            if (count > left)
+                throw new ParseException(file, lines.Count, null, $"file ends after {lines.Count} lines: expected {count} {what}s, found {left} line(s)");
             var values = new double[count];
             for (int i = 0; i < count; i++)
             {

@@ -2,6 +2,7 @@ using System.Text;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 using NepForge.IO;
+using NepForge.Nep;
 
 namespace NepForge.Tests.Formats;
 
@@ -130,5 +131,19 @@ public sealed class FuzzRegressionTests
         using var reader = new OutcarReader(new MemoryStream(Encoding.ASCII.GetBytes(text)), "OUTCAR");
         var e = Assert.Throws<ParseException>(() => reader.TryRead(out _));
         Assert.Contains("'ions per type' adds up to 2147483649 but NIONS = 6", e.Problem, StringComparison.Ordinal);
+    }
+
+    [FixtureFact]
+    public void A_nep_txt_with_a_huge_line_is_refused_without_reading_it_whole()
+    {
+        // The 100,000-case nep.txt run peaked at 3 GB: a 65 MiB line of one character was read whole (twice, as a
+        // growing buffer and as a string) before the model was refused.
+        string text = File.ReadAllText(Fixtures.Path("nep/potentials/Si_2022_NEP3_5body.txt"));
+        text = text.Insert(text.IndexOf("ANN", StringComparison.Ordinal), new string('7', 64 << 20));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ParseException>(() => NepModelReader.Read(new StringReader(text), "nep.txt"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "allocated beyond the line limit");
+        Assert.Equal(6, e.Line);
+        Assert.Contains("line 6 is longer than 65,536 characters", e.Problem, StringComparison.Ordinal);
     }
 }
