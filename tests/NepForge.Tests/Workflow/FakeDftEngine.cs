@@ -17,7 +17,8 @@ namespace NepForge.Tests.Workflow;
 /// Environment of the script (set by <see cref="StartInfo"/> from the properties):
 /// <c>FAKE_DFT_LEDGER</c> — a file it appends the job folder to, once per invocation (so tests can see that no job
 /// ran twice); <c>FAKE_DFT_SLEEP</c> — seconds to sleep between writing the log's first line and the results (so a
-/// kill lands while jobs run); <c>FAKE_DFT_FAIL</c> — a path suffix: the job whose folder ends with it aborts the way
+/// kill lands while jobs run); <c>FAKE_DFT_GATE</c> — a file: jobs wait while it exists (see <see cref="Hold"/>), so a
+/// test decides when they end without guessing how long the machine takes; <c>FAKE_DFT_FAIL</c> — a path suffix: the job whose folder ends with it aborts the way
 /// CP2K does (an [ABORT] box in the log, exit code 1).
 /// </remarks>
 public sealed class FakeDftEngine
@@ -42,6 +43,7 @@ public sealed class FakeDftEngine
         if [ -n "${FAKE_DFT_LEDGER:-}" ]; then echo "$PWD" >> "$FAKE_DFT_LEDGER"; fi
         echo " fake CP2K for NepForge tests: Morse pair potential" > "$log"
         sleep "${FAKE_DFT_SLEEP:-0}"
+        if [ -n "${FAKE_DFT_GATE:-}" ]; then while [ -e "$FAKE_DFT_GATE" ]; do sleep 0.05; done; fi
         if [ -n "${FAKE_DFT_FAIL:-}" ] && [[ "$PWD" == *"$FAKE_DFT_FAIL" ]]; then
           {
             echo " *******************************************************************************"
@@ -110,11 +112,23 @@ public sealed class FakeDftEngine
     /// <summary>The folder holding <c>cp2k.psmp</c> (first on the children's PATH).</summary>
     public string BinDir { get; }
 
+    /// <summary>The fake <c>cp2k.psmp</c> itself.</summary>
+    public string Executable => Path.Combine(BinDir, "cp2k.psmp");
+
     /// <summary>The file each job invocation appends its folder to.</summary>
     public string LedgerPath { get; }
 
     /// <summary>FAKE_DFT_SLEEP: seconds each job takes.</summary>
     public double SleepSeconds { get; set; }
+
+    /// <summary>FAKE_DFT_GATE: while this file exists, every job waits before writing its results.</summary>
+    public string GatePath { get; }
+
+    /// <summary>Makes the jobs started from now on wait until <see cref="Release"/>.</summary>
+    public void Hold() => File.WriteAllText(GatePath, "jobs wait while this file exists\n");
+
+    /// <summary>Lets waiting jobs finish.</summary>
+    public void Release() => File.Delete(GatePath);
 
     /// <summary>FAKE_DFT_FAIL: the job folder whose path ends with this aborts (null: none).</summary>
     public string? FailFolder { get; set; }
@@ -123,6 +137,7 @@ public sealed class FakeDftEngine
     {
         BinDir = Path.Combine(dir, "bin");
         LedgerPath = Path.Combine(dir, "ledger.txt");
+        GatePath = Path.Combine(dir, "gate");
     }
 
     /// <summary>Writes the fake <c>cp2k.psmp</c> under <paramref name="dir"/>/bin.</summary>
@@ -130,7 +145,7 @@ public sealed class FakeDftEngine
     {
         var engine = new FakeDftEngine(dir);
         Directory.CreateDirectory(engine.BinDir);
-        string path = Path.Combine(engine.BinDir, "cp2k.psmp");
+        string path = engine.Executable;
         string text = Script.Replace("__DEPTH__", F(Depth), StringComparison.Ordinal).Replace("__WIDTH__", F(Width), StringComparison.Ordinal)
             .Replace("__MINIMUM__", F(Minimum), StringComparison.Ordinal).Replace("__CUTOFF__", F(Cutoff), StringComparison.Ordinal);
         File.WriteAllText(path, text.ReplaceLineEndings("\n") + "\n");
@@ -156,6 +171,7 @@ public sealed class FakeDftEngine
         psi.Environment["PATH"] = BinDir + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
         psi.Environment["FAKE_DFT_LEDGER"] = LedgerPath;
         psi.Environment["FAKE_DFT_SLEEP"] = F(SleepSeconds);
+        psi.Environment["FAKE_DFT_GATE"] = GatePath;
         if (FailFolder is { } fail)
             psi.Environment["FAKE_DFT_FAIL"] = fail;
         else

@@ -239,13 +239,14 @@ public sealed class WorkflowResumeWithoutCp2kTests(ITestOutputHelper output) : I
     public void A_second_run_while_the_first_runs_is_refused_with_one_line_and_a_stale_lock_is_taken_over()
     {
         var engine = Engine();
-        engine.SleepSeconds = 0.5;
         string wf = Workflow("wf");
         string lockPath = Path.Combine(WorkDir(wf), WorkflowLock.FileName);
+        engine.Hold(); // the first run's jobs wait until the second run has been turned away
         using (var first = engine.Start("run", wf))
         {
             Assert.True(WaitFor(() => Ran(engine, wf).Count >= 1, first), "the first run never started a job");
             var (code, stdout, err) = engine.Run("run", wf);
+            engine.Release();
             Assert.Equal(1, code);
             Assert.Equal("", stdout);
             string line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
