@@ -236,6 +236,31 @@ public sealed class WorkflowResumeWithoutCp2kTests(ITestOutputHelper output) : I
     }
 
     [FixtureFact]
+    public void A_deleted_train_xyz_is_published_again_by_the_next_run_and_no_stage_is_redone()
+    {
+        var engine = Engine();
+        string wf = Workflow("wf");
+        Assert.Equal(0, engine.Run("run", wf).Code);
+        byte[] published = File.ReadAllBytes(TrainPath(wf));
+        File.Delete(TrainPath(wf));
+
+        // It used to say "run: done; training set …/train.xyz" with no such file, and status "train.xyz: 0 frame(s)".
+        var (code, _, err) = engine.Run("run", wf);
+        output.WriteLine(err);
+        Assert.Equal(0, code);
+        Assert.Equal(5, err.Split('\n').Count(l => l.Contains("unchanged, kept", StringComparison.Ordinal)));
+        Assert.Contains("train.xyz was missing: published 05.collect/train.xyz again", err, StringComparison.Ordinal);
+        Assert.Equal(published, File.ReadAllBytes(TrainPath(wf)));
+        Assert.Equal(AllJobs, Ran(engine, wf).Order(StringComparer.Ordinal)); // no job ran again
+        Assert.Contains($"train.xyz: {Jobs} frame(s)", Status(wf).Out, StringComparison.Ordinal);
+
+        // A training set the user edited is theirs: never replaced.
+        File.WriteAllText(TrainPath(wf), "edited by hand\n");
+        Assert.Equal(0, engine.Run("run", wf).Code);
+        Assert.Equal("edited by hand\n", File.ReadAllText(TrainPath(wf)));
+    }
+
+    [FixtureFact]
     public void A_second_run_while_the_first_runs_is_refused_with_one_line_and_a_stale_lock_is_taken_over()
     {
         var engine = Engine();
