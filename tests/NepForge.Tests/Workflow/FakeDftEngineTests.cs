@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NepForge.Dft.Cp2k;
+using NepForge.Formats.Cp2k;
 using NepForge.Formats.ExtXyz;
 using NepForge.Structures;
 
