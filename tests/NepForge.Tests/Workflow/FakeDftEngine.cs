@@ -18,8 +18,8 @@ namespace NepForge.Tests.Workflow;
 /// <c>FAKE_DFT_LEDGER</c> — a file it appends the job folder to, once per invocation (so tests can see that no job
 /// ran twice); <c>FAKE_DFT_SLEEP</c> — seconds to sleep between writing the log's first line and the results (so a
 /// kill lands while jobs run); <c>FAKE_DFT_GATE</c> — a file: jobs wait while it exists (see <see cref="Hold"/>), so a
-/// test decides when they end without guessing how long the machine takes; <c>FAKE_DFT_FAIL</c> — a path suffix: the job whose folder ends with it aborts the way
-/// CP2K does (an [ABORT] box in the log, exit code 1).
+/// test decides when they end without guessing how long the machine takes; <c>FAKE_DFT_FAIL</c> — a path suffix: the
+/// job whose folder ends with it aborts the way CP2K does (an [ABORT] box in the log, exit code 1).
 /// </remarks>
 public sealed class FakeDftEngine
 {
