@@ -36,9 +36,11 @@ public static class WorkflowParser
         stages.AllowOnly([.. StageOrder]);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         string engineText = engineNode.Canonical();
-        // Where a stage runs (its executor) is not part of what it computes: changing it redoes nothing.
+        // Where a stage runs (its executor) is not part of what it computes: changing it redoes nothing. Nor is how many
+        // failed jobs label tolerates: raising max_failed after a stop (as the stop's message says) resumes the stage,
+        // it must not redo every finished DFT job.
         foreach (string key in StageOrder)
-            settings[key] = stages.Get(key)?.Canonical("executor") ?? "";
+            settings[key] = stages.Get(key)?.Canonical("executor", "max_failed") ?? "";
         settings["aimd"] += "|" + engineText;
         settings["label"] += "|" + engineText;
         var alNode = root.Get("active_learning");

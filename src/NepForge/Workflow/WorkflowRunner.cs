@@ -58,11 +58,16 @@ public sealed class WorkflowRunner
         using var workflowLock = WorkflowLock.Acquire(_spec.WorkDir);
         var state = WorkflowState.Load(_spec.WorkDir);
         var stages = new WorkflowStages(_spec, this, _log, cancellationToken);
+        string? published = null;
         foreach (var def in Definitions(stages))
         {
-            if (!RunStage(state, def))
+            bool go = RunStage(state, def);
+            if (PublishedBy(def) is { } set && state.Stages.GetValueOrDefault(def.Key)?.Status == "done")
+                published = set;
+            if (!go)
                 break;
         }
+        RestorePublished(published);
         WriteReport();
         return Path.Combine(_spec.WorkDir, _spec.Collect.Output);
     }
@@ -83,6 +88,21 @@ public sealed class WorkflowRunner
             foreach (var def in loop.Stages(g))
                 yield return def;
         }
+    }
+
+    // The training set a stage copies to the work folder when it runs: phase 1's collect, each generation's merge.
+    string? PublishedBy(StageDef def) =>
+        def.Key == "collect" || def.Key.EndsWith(".merge", StringComparison.Ordinal) ? Path.Combine(def.Folder, _spec.Collect.Output) : null;
+
+    // A kept stage does not run, so it does not publish: a train.xyz deleted since is copied again from the last stage
+    // that made it (else the run says "done; training set …" of a file that is not there). One the user edited is kept.
+    void RestorePublished(string? source)
+    {
+        string target = Path.Combine(_spec.WorkDir, _spec.Collect.Output);
+        if (source is null || File.Exists(target) || !File.Exists(source))
+            return;
+        WorkflowStages.Publish(source, _spec);
+        _log($"{_spec.Collect.Output} was missing: published {Path.GetRelativePath(_spec.WorkDir, source)} again");
     }
 
     // report.html for the whole workflow; a report that cannot be made is a warning, never a failed run.
