@@ -12,14 +12,21 @@ sealed record DftStatusRow(
     [property: JsonPropertyName("job_id")] string? JobId,
     [property: JsonPropertyName("frames")] int Frames);
 
-/// <summary>One stage of <c>nepforge status --json</c>; <see cref="Jobs"/> counts DFT jobs by state (label stages only).</summary>
+/// <summary>One stage of <c>nepforge status --json</c>; <see cref="Jobs"/> counts DFT jobs by state, <see cref="Failures"/> lists the failed ones (AIMD and label stages only).</summary>
 sealed record WorkflowStageStatus(
     [property: JsonPropertyName("stage")] string Stage,
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("summary")] string? Summary,
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("warnings")] List<string> Warnings,
-    [property: JsonPropertyName("jobs")] Dictionary<string, int> Jobs);
+    [property: JsonPropertyName("jobs")] Dictionary<string, int> Jobs,
+    [property: JsonPropertyName("failures")] List<WorkflowJobFailure> Failures);
+
+/// <summary>A DFT job of a workflow stage that ended without usable labels: its folder (relative to the work folder), state and reason.</summary>
+sealed record WorkflowJobFailure(
+    [property: JsonPropertyName("folder")] string Folder,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("reason")] string Reason);
 
 /// <summary>The JSON of <c>nepforge status --json</c>.</summary>
 sealed record WorkflowStatusReport(

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using NepForge.Dft;
 using NepForge.IO;
 using NepForge.Workflow;
 
@@ -80,11 +79,14 @@ static class WorkflowCommands
             foreach (var (stage, folder) in runner.StageList())
             {
                 var record = state.Stages.GetValueOrDefault(stage);
-                var jobs = stage == "aimd" || stage.EndsWith("label", StringComparison.Ordinal)
-                    ? WorkflowRunner.JobCounts(Path.Combine(spec.WorkDir, folder))
-                    : new Dictionary<DftJobState, int>();
+                var statuses = stage == "aimd" || stage.EndsWith("label", StringComparison.Ordinal)
+                    ? WorkflowRunner.JobStatuses(Path.Combine(spec.WorkDir, folder))
+                    : [];
+                var failures = WorkflowRunner.Failures(statuses)
+                    .Select(j => new WorkflowJobFailure(Path.GetRelativePath(spec.WorkDir, j.Folder), j.State.ToString().ToLowerInvariant(), j.Reason))
+                    .ToList();
                 rows.Add(new WorkflowStageStatus(folder, record?.Status ?? "pending", record?.Summary, record?.Error, record?.Warnings ?? [],
-                    jobs.ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value)));
+                    WorkflowRunner.JobCounts(statuses).ToDictionary(kv => kv.Key.ToString().ToLowerInvariant(), kv => kv.Value), failures));
             }
             string train = Path.Combine(spec.WorkDir, spec.Collect.Output);
             long frames = WorkflowRunner.CountFrames(train);
@@ -101,6 +103,11 @@ static class WorkflowCommands
                     cli.Out.WriteLine($"            error: {error}");
                 foreach (string warning in row.Warnings)
                     cli.Out.WriteLine($"            warning: {warning}");
+                // Why jobs failed, here and not only in `dft status`; a long list is cut (--json has all of them).
+                foreach (var f in row.Failures.Take(MaxFailuresShown))
+                    cli.Out.WriteLine($"            {f.State}: {f.Folder}: {f.Reason}");
+                if (row.Failures.Count > MaxFailuresShown)
+                    cli.Out.WriteLine($"            … {row.Failures.Count - MaxFailuresShown} more failed job(s): nepforge dft status {Path.Combine(spec.WorkDir, row.Stage)}, or status --json");
             }
             if (state.Stopped is { } stopped)
                 cli.Out.WriteLine($"stopped: {stopped}");
@@ -109,6 +116,8 @@ static class WorkflowCommands
         }));
         return command;
     }
+
+    const int MaxFailuresShown = 10;
 
     static WorkflowSpec Load(string path)
     {

@@ -237,8 +237,17 @@ public sealed class WorkflowRunner
     internal static IEnumerable<Structures.Frame> Read(string path) => StructureReader.Read(path, StructureFormats.DetectInput(path));
 
     /// <summary>The DFT job folders of a stage folder by state, for status.</summary>
-    public static IReadOnlyDictionary<DftJobState, int> JobCounts(string stageDir) =>
-        Directory.Exists(stageDir)
-            ? DftJobs.Find(stageDir).Select(DftJobs.Describe).GroupBy(s => s.State).ToDictionary(g => g.Key, g => g.Count())
-            : new Dictionary<DftJobState, int>();
+    public static IReadOnlyDictionary<DftJobState, int> JobCounts(string stageDir) => JobCounts(JobStatuses(stageDir));
+
+    /// <summary>Every DFT job of a stage folder, described (none when the folder does not exist yet).</summary>
+    public static IReadOnlyList<DftJobStatus> JobStatuses(string stageDir) =>
+        Directory.Exists(stageDir) ? [.. DftJobs.Find(stageDir).Select(DftJobs.Describe)] : [];
+
+    /// <summary>Jobs counted by state.</summary>
+    public static IReadOnlyDictionary<DftJobState, int> JobCounts(IEnumerable<DftJobStatus> jobs) =>
+        jobs.GroupBy(s => s.State).ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>The jobs that ended without usable labels (quarantined, crashed, unconverged, mismatched, no output), with their reasons.</summary>
+    public static IReadOnlyList<DftJobStatus> Failures(IEnumerable<DftJobStatus> jobs) =>
+        [.. jobs.Where(j => j.State is DftJobState.Quarantined or DftJobState.Crashed or DftJobState.Unconverged or DftJobState.Mismatched or DftJobState.MissingOutput)];
 }

@@ -330,7 +330,18 @@ public sealed class WorkflowResumeWithoutCp2kTests(ITestOutputHelper output) : I
         output.WriteLine(status);
         Assert.Matches(@"04\.label\s+done\s+5 converged, 1 quarantined, 5 frame\(s\) \[jobs: 5 converged, 1 quarantined\]", status);
         Assert.Contains("train.xyz: 5 frame(s)", status, StringComparison.Ordinal);
-        // Why it failed: `dft status` on the stage folder, as for any batch.
+        // Why it failed, in the workflow's own status (its help promises "failures with reasons") and in its JSON.
+        Assert.Contains($"            quarantined: {Path.Combine("04.label", "000002")}: gave up after 2 attempt(s); last: {Abort}", status, StringComparison.Ordinal);
+        var (_, json, _) = _cli.Run("status", wf, "--json");
+        using (var doc = System.Text.Json.JsonDocument.Parse(json))
+        {
+            var label = doc.RootElement.GetProperty("stages").EnumerateArray().Single(s => s.GetProperty("stage").GetString() == "04.label");
+            var failure = Assert.Single(label.GetProperty("failures").EnumerateArray());
+            Assert.Equal("04.label/000002", failure.GetProperty("folder").GetString());
+            Assert.Equal("quarantined", failure.GetProperty("state").GetString());
+            Assert.StartsWith("gave up after 2 attempt(s)", failure.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        }
+        // And, as for any batch, `dft status` on the stage folder.
         var (dftCode, dft, _) = _cli.Run("dft", "status", Path.Combine(WorkDir(wf), "04.label"));
         Assert.Equal(0, dftCode);
         Assert.Contains($"  {job}: quarantined: gave up after 2 attempt(s); last: {Abort}", dft, StringComparison.Ordinal);
