@@ -47,7 +47,7 @@ public sealed record Cp2kMdSettings
 /// step to <see cref="Cp2kInputWriter.StressFile"/>. That stress is the electronic one (a DFT label); CP2K's own
 /// MD <c>.stress</c> file adds the kinetic term and is not used.
 /// </summary>
-public static class Cp2kMd
+public static partial class Cp2kMd
 {
     /// <summary>The MD input for <paramref name="frame"/>.</summary>
     public static string Render(Frame frame, Cp2kSettings? settings, Cp2kMdSettings md)
@@ -79,15 +79,17 @@ public static class Cp2kMd
             .ToString();
         string text = sp
             .Replace("RUN_TYPE ENERGY_FORCE", $"RUN_TYPE MD\n  SEED {I(md.Seed)}", StringComparison.Ordinal)
-            .Replace("! CP2K single point (energy, forces, analytical stress) written by NepForge.",
-                "! CP2K NVT AIMD (CSVR) written by NepForge: positions and forces every step, electronic stress every step.", StringComparison.Ordinal)
             .Replace("&FORCE_EVAL\n", motion + "&FORCE_EVAL\n", StringComparison.Ordinal)
             .Replace("      EPS_DEFAULT", "      EXTRAPOLATION ASPC\n      EPS_DEFAULT", StringComparison.Ordinal)
             .Replace($"    &FORCES ON\n      FILENAME ={Cp2kInputWriter.ForcesFile}\n    &END FORCES\n", "", StringComparison.Ordinal)
             .Replace($"      FILENAME ={Cp2kInputWriter.StressFile}\n",
                 $"      FILENAME ={Cp2kInputWriter.StressFile}\n      &EACH\n        MD 1\n      &END EACH\n", StringComparison.Ordinal);
-        return text;
+        // The single point's header names its quality after "NepForge"; the AIMD keeps that and says what it is.
+        return SinglePointHeader().Replace(text, "! CP2K NVT AIMD (CSVR) written by NepForge$1: positions and forces every step, electronic stress every step.", 1);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^! CP2K single point \(energy, forces, analytical stress\) written by NepForge(.*)\.$", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex SinglePointHeader();
 
     /// <summary>Renders and writes atomically.</summary>
     public static void Write(string path, Frame frame, Cp2kSettings? settings, Cp2kMdSettings md) =>
