@@ -20,6 +20,9 @@ public static class Cp2kInputWriter
     /// <summary>Name of the stress file the input asks for (FILENAME =stress.out).</summary>
     public const string StressFile = Cp2kOutputParser.StressFile;
 
+    // The first words of the built-in input's first line; Cp2kMd rewrites that line for an AIMD.
+    internal const string Header = "! CP2K single point (energy, forces, analytical stress) written by NepForge";
+
     /// <summary>The placeholders of a template.</summary>
     public const string CellPlaceholder = "{CELL}", CoordPlaceholder = "{COORD}", KindsPlaceholder = "{KINDS}", ProjectPlaceholder = "{PROJECT}";
 
@@ -192,7 +195,7 @@ public static class Cp2kInputWriter
                 L(indent + line);
         }
 
-        L($"! CP2K single point (energy, forces, analytical stress) written by NepForge, quality {s.Quality}.");
+        L($"{Header}, quality {s.Quality}.");
         L($"! Forces: {ForcesFile} (Ha/bohr); stress: {StressFile} (GPa, positive = compressed).");
         L("&GLOBAL");
         L($"  PROJECT {s.Project}");

@@ -47,7 +47,7 @@ public sealed record Cp2kMdSettings
 /// step to <see cref="Cp2kInputWriter.StressFile"/>. That stress is the electronic one (a DFT label); CP2K's own
 /// MD <c>.stress</c> file adds the kinetic term and is not used.
 /// </summary>
-public static partial class Cp2kMd
+public static class Cp2kMd
 {
     /// <summary>The MD input for <paramref name="frame"/>.</summary>
     public static string Render(Frame frame, Cp2kSettings? settings, Cp2kMdSettings md)
@@ -84,12 +84,21 @@ public static partial class Cp2kMd
             .Replace($"    &FORCES ON\n      FILENAME ={Cp2kInputWriter.ForcesFile}\n    &END FORCES\n", "", StringComparison.Ordinal)
             .Replace($"      FILENAME ={Cp2kInputWriter.StressFile}\n",
                 $"      FILENAME ={Cp2kInputWriter.StressFile}\n      &EACH\n        MD 1\n      &END EACH\n", StringComparison.Ordinal);
-        // The single point's header names its quality after "NepForge"; the AIMD keeps that and says what it is.
-        return SinglePointHeader().Replace(text, "! CP2K NVT AIMD (CSVR) written by NepForge$1: positions and forces every step, electronic stress every step.", 1);
+        return WithAimdHeader(text);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^! CP2K single point \(energy, forces, analytical stress\) written by NepForge(.*)\.$", System.Text.RegularExpressions.RegexOptions.Multiline)]
-    private static partial System.Text.RegularExpressions.Regex SinglePointHeader();
+    // The single point's header line names its quality after "NepForge"; the AIMD's keeps it and says what it is.
+    static string WithAimdHeader(string text)
+    {
+        int start = text.IndexOf(Cp2kInputWriter.Header, StringComparison.Ordinal);
+        if (start < 0)
+            return text;
+        int end = text.IndexOf('\n', start);
+        string quality = text[(start + Cp2kInputWriter.Header.Length)..end].TrimEnd('.');
+        return string.Concat(text.AsSpan(0, start),
+            $"! CP2K NVT AIMD (CSVR) written by NepForge{quality}: positions and forces every step, electronic stress every step.",
+            text.AsSpan(end));
+    }
 
     /// <summary>Renders and writes atomically.</summary>
     public static void Write(string path, Frame frame, Cp2kSettings? settings, Cp2kMdSettings md) =>
