@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using NepForge.Cli.Commands;
 
 namespace NepForge.Cli;
@@ -56,15 +57,35 @@ public static class NepForgeCommand
     /// <c>nepforge info</c> in loops over thousands of folders, and building every verb's options costs start-up
     /// time), none for <c>--version</c>, the whole tree otherwise (root help, typos with "did you mean", completion scripts).
     /// </summary>
-    public static RootCommand CreateFor(string[] args, CliContext cli)
+    public static Command CreateFor(string[] args, CliContext cli)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length > 0 && args[0] != "completion" && Array.FindIndex(Verbs, v => v.Name == args[0]) is int k and >= 0)
-            return new RootCommand(Description) { Verbs[k].Create(cli) };
+        if (args.Length > 0 && args[0] != "completion" && VerbIndex(args[0]) is int k and >= 0)
+            return new Command("nepforge", Description) { VerbHelp(), Verbs[k].Create(cli) };
         if (args is ["--version"])
             return new RootCommand(Description);
         return Create(cli);
     }
+
+    static int VerbIndex(string name)
+    {
+        for (int i = 0; i < Verbs.Length; i++)
+            if (Verbs[i].Name == name)
+                return i;
+        return -1;
+    }
+
+    // The root of a one-verb command line is a plain Command with the same help option, not a RootCommand: its
+    // constructor reads the help option's description through a ResourceManager and the executable's name through
+    // reflection, about a tenth of `nepforge info`'s whole run on a small file (bench/results/startup.md). Its
+    // --version and [suggest] directive are never reached from a line that starts with a verb.
+    static Option<bool> VerbHelp() => new("--help", "-h", "/h", "-?", "/?")
+    {
+        Description = "Show help and usage information",
+        Recursive = true,
+        Arity = ArgumentArity.Zero,
+        Action = new HelpAction(),
+    };
 
     // `nep`: evaluation (eval, descriptors, info) and training (init, train, errors) under one parent.
     static Command Nep(CliContext cli)

@@ -49,7 +49,7 @@ static class InfoCommand
             ? $" ({s.AtomsPerFrame.Min} per frame)"
             : $" ({s.AtomsPerFrame.Min}…{s.AtomsPerFrame.Max} per frame)";
         o.WriteLine($"  atoms         {s.Atoms}{perFrame}");
-        o.WriteLine($"  species       {string.Join(", ", s.Species.Select(kv => $"{kv.Key.Symbol} {kv.Value}"))}");
+        o.WriteLine($"  species       {string.Join(", ", s.SpeciesInOrder.Select(e => $"{e.Symbol} {Count(s.Species, e)}"))}");
         o.WriteLine($"  labels        energy {s.WithEnergy}/{s.Frames}, forces {s.WithForces}/{s.Frames}, virial {s.WithVirial}/{s.Frames}, cell {s.WithLattice}/{s.Frames}");
         if (s.WithEnergy > 0)
         {
@@ -62,6 +62,8 @@ static class InfoCommand
             o.WriteLine($"  pressure      {G(s.PressureGpa.Min, 4)} … {G(s.PressureGpa.Max, 4)} GPa");
         if (s.WithLattice > 0)
             o.WriteLine($"  volume        {G(s.VolumePerAtom.Min, 5)} … {G(s.VolumePerAtom.Max, 5)} Å³/atom");
-        o.WriteLine($"  config_type   {string.Join(", ", s.ConfigTypes.Select(kv => $"{(kv.Key.Length == 0 ? "(none)" : kv.Key)} {kv.Value}"))}");
+        o.WriteLine($"  config_type   {string.Join(", ", s.ConfigTypesInOrder.Select(c => $"{(c.Length == 0 ? "(none)" : c)} {Count(s.ConfigTypes, c)}"))}");
     }
+
+    static long Count<TKey>(IReadOnlyDictionary<TKey, long> counts, TKey key) => counts.TryGetValue(key, out long n) ? n : 0;
 }

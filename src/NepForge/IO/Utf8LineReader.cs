@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace NepForge.IO;
 
@@ -39,10 +40,12 @@ internal sealed class Utf8LineReader : IDisposable
         if (path == "-")
             return Console.OpenStandardInput();
         Stream s = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-            s = new GzipInputStream(s, path);
-        return s;
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? Gunzip(s, path) : s;
     }
+
+    // Its own method so that opening a plain file does not load System.IO.Compression (start-up).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static GzipInputStream Gunzip(Stream s, string path) => new GzipInputStream(s, path);
 
     /// <summary>The file's name for error messages (a line too long, corrupt compressed data).</summary>
     public string Name { get; init; } = "input";

@@ -8,6 +8,8 @@ public sealed class DatasetSummary
 {
     readonly Dictionary<Element, long> _species = [];
     readonly Dictionary<string, long> _configTypes = new(StringComparer.Ordinal);
+    readonly List<Element> _speciesOrder = [];
+    readonly List<string> _configTypeOrder = [];
 
     /// <summary>Frames seen.</summary>
     public long Frames { get; private set; }
@@ -54,6 +56,15 @@ public sealed class DatasetSummary
     /// <summary>Frames per config_type ("" for none).</summary>
     public IReadOnlyDictionary<string, long> ConfigTypes => _configTypes;
 
+    /// <summary>
+    /// The keys of <see cref="Species"/> in order of first appearance, as a list: printing through it instead of
+    /// enumerating the dictionary saves the JIT compilation of its enumerator at every start of <c>nepforge info</c>.
+    /// </summary>
+    public IReadOnlyList<Element> SpeciesInOrder => _speciesOrder;
+
+    /// <summary>The keys of <see cref="ConfigTypes"/> in order of first appearance (see <see cref="SpeciesInOrder"/>).</summary>
+    public IReadOnlyList<string> ConfigTypesInOrder => _configTypeOrder;
+
     /// <summary>Distinct energy kinds recorded (free_energy, energy_sigma0…).</summary>
     public SortedSet<string> EnergyKinds { get; } = new(StringComparer.Ordinal);
 
@@ -70,10 +81,17 @@ public sealed class DatasetSummary
         int n = f.AtomCount;
         Atoms += n;
         AtomsPerFrame = (Math.Min(AtomsPerFrame.Min, n), Math.Max(AtomsPerFrame.Max, n));
+        // TryGetValue, not GetValueOrDefault: that generic extension is JIT-compiled at every start of `info`.
         foreach (var e in f.Elements)
-            _species[e] = _species.GetValueOrDefault(e) + 1;
+        {
+            if (!_species.TryGetValue(e, out long atoms))
+                _speciesOrder.Add(e);
+            _species[e] = atoms + 1;
+        }
         string ct = f.Info.ConfigType ?? "";
-        _configTypes[ct] = _configTypes.GetValueOrDefault(ct) + 1;
+        if (!_configTypes.TryGetValue(ct, out long frames))
+            _configTypeOrder.Add(ct);
+        _configTypes[ct] = frames + 1;
         if (f.Info.EnergyKind is { } kind)
             EnergyKinds.Add(kind);
         if (f.Lattice is { } l)

@@ -110,4 +110,40 @@ public class ElementsTests
         // Non-ASCII bytes do not match anything.
         Assert.False(Elements.TryGet("Sí"u8, out _));
     }
+
+    [Theory]
+    [InlineData(" Li_sv_GW/f474ac0d \r", "Li")] // POTCAR title, trimmed, suffix cut
+    [InlineData("\tO.pbe", "O")]
+    [InlineData("Mg/", "Mg")]
+    [InlineData("Mg_pv", "Mg")]
+    [InlineData("Si\f\v", "Si")]
+    public void Utf8Overload_matches_the_string_overload(string text, string symbol)
+    {
+        Assert.True(Elements.TryGet(System.Text.Encoding.UTF8.GetBytes(text), out var e));
+        Assert.Same(Elements.Get(symbol), e);
+        Assert.True(Elements.TryGet(text, out var viaString));
+        Assert.Same(e, viaString);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("_Li")] // a leading separator is no cut: "_Li" is no symbol
+    [InlineData("Li sv")]
+    [InlineData("Åu")]
+    public void Utf8Overload_refuses_what_the_string_overload_refuses(string text)
+    {
+        Assert.False(Elements.TryGet(System.Text.Encoding.UTF8.GetBytes(text), out _));
+        Assert.False(Elements.TryGet(text, out _));
+    }
+
+    [Fact]
+    public void Hash_is_the_atomic_number_and_equality_unchanged()
+    {
+        var fe = Elements.Get("Fe");
+        Assert.Equal(26, fe.GetHashCode());
+        Assert.Equal(fe, fe with { });
+        Assert.NotEqual(fe, fe with { Mass = 1.0 }); // same Z, other data: still not equal
+        Assert.Equal(fe.GetHashCode(), (fe with { Mass = 1.0 }).GetHashCode()); // equal hashes are allowed
+    }
 }

@@ -401,7 +401,16 @@ public sealed partial class ExtXyzReader : IDisposable
 
     static bool IsBlank(ReadOnlySpan<byte> line) => Trim(line).IsEmpty;
 
-    static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s) => s.Trim(" \t\r"u8);
+    // A loop, not MemoryExtensions.Trim: that generic is JIT-compiled at every start (bench/results/startup.md).
+    static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> s)
+    {
+        int start = 0, end = s.Length;
+        while (start < end && s[start] is (byte)' ' or (byte)'\t' or (byte)'\r')
+            start++;
+        while (end > start && s[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r')
+            end--;
+        return s[start..end];
+    }
 
     internal static string Show(ReadOnlySpan<byte> s)
     {
