@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace NepForge.Nep;
@@ -144,7 +143,7 @@ sealed class NepAtomKernel
                     NepRadialBasis.Evaluate(_basisR, _rcRadialInv[pair], d, fk);
                 }
                 // Σ_j f_k per neighbour type; the coefficients are applied once per type after the loop.
-                TensorPrimitives.Add(_radialSums.AsSpan(tj * nbR, nbR), fk[..nbR], _radialSums.AsSpan(tj * nbR, nbR));
+                SmallSpan.Add(fk[..nbR], _radialSums.AsSpan(tj * nbR, nbR));
             }
             if (d < _rcAngular[pair])
             {
@@ -160,8 +159,8 @@ sealed class NepAtomKernel
                     for (int n = 0; n < channelsA; n++)
                     {
                         var cn = c.AsSpan(n * nbA, nbA);
-                        g[n] = TensorPrimitives.Dot(cn, fk[..nbA]);
-                        gp[n] = TensorPrimitives.Dot(cn, fkp[..nbA]);
+                        g[n] = SmallSpan.Dot(cn, fk);
+                        gp[n] = SmallSpan.Dot(cn, fkp);
                     }
                     _angular.Evaluate(ux, uy, uz, y[..comps], y.Slice(comps, comps), y.Slice(2 * comps, comps), y.Slice(3 * comps, comps));
                 }
@@ -169,14 +168,14 @@ sealed class NepAtomKernel
                 {
                     NepRadialBasis.Evaluate(_basisA, _rcAngularInv[pair], d, fk);
                     for (int n = 0; n < channelsA; n++)
-                        g[n] = TensorPrimitives.Dot(c.AsSpan(n * nbA, nbA), fk[..nbA]);
+                        g[n] = SmallSpan.Dot(c.AsSpan(n * nbA, nbA), fk);
                     _angular.Evaluate(ux, uy, uz, y[..comps]);
                 }
                 var yc = y[..comps];
                 for (int n = 0; n < channelsA; n++)
                 {
                     var s = _s.AsSpan(n * comps, comps);
-                    TensorPrimitives.MultiplyAdd(yc, g[n], s, s);
+                    SmallSpan.MultiplyAdd(yc, g[n], s);
                 }
                 _angularEntry[angularCount++] = e;
             }
@@ -186,7 +185,7 @@ sealed class NepAtomKernel
             var sums = _radialSums.AsSpan(tj * nbR, nbR);
             var c = coefficients.Radial[ti * _types + tj];
             for (int n = 0; n < _radialDim; n++)
-                _q[n] += TensorPrimitives.Dot(c.AsSpan(n * nbR, nbR), sums);
+                _q[n] += SmallSpan.Dot(c.AsSpan(n * nbR, nbR), sums);
         }
         AngularDescriptors();
         if (!forces)
@@ -239,11 +238,11 @@ sealed class NepAtomKernel
         for (int mu = 0; mu < _neurons; mu++)
         {
             var row = w0.AsSpan(mu * dim, dim);
-            double x = TensorPrimitives.Dot(row, qs) - b0[mu];
+            double x = SmallSpan.Dot(row, qs) - b0[mu];
             double h = Math.Tanh(x);
             energy += w1[mu] * h;
             double weight = w1[mu] * (1.0 - h * h);
-            TensorPrimitives.MultiplyAdd(row, weight, fp, fp);
+            SmallSpan.MultiplyAdd(row, weight, fp);
         }
         for (int d = 0; d < dim; d++)
             fp[d] *= scaler[d];
@@ -315,14 +314,14 @@ sealed class NepAtomKernel
             for (int n = 0; n < channelsA; n++)
             {
                 var grad = _gradS.AsSpan(n * comps, comps);
-                TensorPrimitives.MultiplyAdd(grad, g[n], h, h);
-                TensorPrimitives.MultiplyAdd(grad, gp[n], hp, hp);
+                SmallSpan.MultiplyAdd(grad, g[n], h);
+                SmallSpan.MultiplyAdd(grad, gp[n], hp);
             }
             var y = _angularY.AsSpan(a * 4 * comps, 4 * comps);
-            double radialPart = TensorPrimitives.Dot(hp, y[..comps]);
-            double vx = TensorPrimitives.Dot(h, y.Slice(comps, comps));
-            double vy = TensorPrimitives.Dot(h, y.Slice(2 * comps, comps));
-            double vz = TensorPrimitives.Dot(h, y.Slice(3 * comps, comps));
+            double radialPart = SmallSpan.Dot(hp, y[..comps]);
+            double vx = SmallSpan.Dot(h, y.Slice(comps, comps));
+            double vy = SmallSpan.Dot(h, y.Slice(2 * comps, comps));
+            double vz = SmallSpan.Dot(h, y.Slice(3 * comps, comps));
             int e = _angularEntry[a];
             double d = list.Distance[e];
             double inv = 1.0 / d;

@@ -45,6 +45,21 @@ sealed class NepNeighborList
             Start = new int[n + 1];
         var start = Start;
         int workers = Math.Max(1, Math.Min(threads, n / 64 + 1));
+        if (workers == 1)
+        {
+            // One pass, growing the storage when it fills: the counting pass costs as much as the writing one, and
+            // one thread is what every frame of a batch (nep eval, selection, training data) uses.
+            if (Index.Length == 0)
+                Resize(32 * n + 64);
+            int write = 0;
+            for (int i = 0; i < n; i++)
+            {
+                start[i] = write;
+                write += Visit(cells, i, this, write);
+            }
+            start[n] = write;
+            return this;
+        }
         var counts = new int[n];
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
@@ -64,21 +79,39 @@ sealed class NepNeighborList
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
             for (int i = w * n / workers, end = (w + 1) * n / workers; i < end; i++)
-                Visit(cells, i, list);
+                Visit(cells, i, list, start[i]);
         });
         return this;
     }
 
-    /// <summary>Counts the neighbours of atom i, and writes them into <paramref name="list"/> when given.</summary>
+    // Only the one-pass build grows the storage (the parallel one sizes it from its counts first).
+    void Resize(int capacity)
+    {
+        var index = Index;
+        var x = X;
+        var y = Y;
+        var z = Z;
+        var distance = Distance;
+        Array.Resize(ref index, capacity);
+        Array.Resize(ref x, capacity);
+        Array.Resize(ref y, capacity);
+        Array.Resize(ref z, capacity);
+        Array.Resize(ref distance, capacity);
+        (Index, X, Y, Z, Distance) = (index, x, y, z, distance);
+    }
+
+    /// <summary>
+    /// Counts the neighbours of atom i, and writes them into <paramref name="list"/> from entry <paramref name="write"/>
+    /// on when given, growing its storage if it is full.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    static int Visit(CellGrid g, int i, NepNeighborList? list)
+    static int Visit(CellGrid g, int i, NepNeighborList? list, int write = 0)
     {
         int home = g.BinOf[i];
         int h2 = home % g.Bins[2], h1 = home / g.Bins[2] % g.Bins[1], h0 = home / (g.Bins[2] * g.Bins[1]);
         double xi = g.Wrapped[3 * i], yi = g.Wrapped[3 * i + 1], zi = g.Wrapped[3 * i + 2];
         int count = 0;
         double cutSquared = g.Cutoff * g.Cutoff;
-        int write = list is null ? 0 : list.Start[i];
         var m = g.Matrix;
         for (int d0 = -g.Reach[0]; d0 <= g.Reach[0]; d0++)
         {
@@ -109,6 +142,8 @@ sealed class NepNeighborList
                             continue;
                         if (list is not null)
                         {
+                            if (write == list.Index.Length)
+                                list.Resize(2 * write + 64);
                             list.Index[write] = j;
                             list.X[write] = x;
                             list.Y[write] = y;

@@ -50,6 +50,28 @@ public class NepNeighborListTests
     }
 
     [Fact]
+    public void One_pass_and_two_pass_builds_give_the_same_lists_and_reused_storage_grows()
+    {
+        var species = new[] { Elements.Get("Si") };
+        var frame = NepTestModels.RandomFrame(species, atoms: 300, seed: 5, edge: 14, minDistance: 1.2, pbc: Pbc.All);
+        var one = NepNeighborList.Build(frame.Positions, frame.Lattice, 5.0, threads: 1);  // one pass, grows
+        var two = NepNeighborList.Build(frame.Positions, frame.Lattice, 5.0, threads: 2);  // counts, then writes
+        int total = one.Start[frame.AtomCount];
+        Assert.True(total > 32 * frame.AtomCount, $"{total} entries: the one-pass build must have grown its storage");
+        Assert.Equal(one.Start.AsSpan(0, frame.AtomCount + 1).ToArray(), two.Start.AsSpan(0, frame.AtomCount + 1).ToArray());
+        Assert.Equal(one.Index.AsSpan(0, total).ToArray(), two.Index.AsSpan(0, total).ToArray());
+        Assert.Equal(one.Distance.AsSpan(0, total).ToArray(), two.Distance.AsSpan(0, total).ToArray());
+        Assert.Equal(one.X.AsSpan(0, total).ToArray(), two.X.AsSpan(0, total).ToArray());
+
+        // Reused storage: a sparse frame first, then a dense one that needs more room than the first left.
+        var sparse = NepTestModels.RandomFrame(species, atoms: 20, seed: 6, edge: 30, minDistance: 2, pbc: Pbc.All);
+        var reused = NepNeighborList.Build(sparse.Positions, sparse.Lattice, 5.0, threads: 1);
+        reused.Rebuild(frame.Positions, frame.Lattice, 5.0, threads: 1);
+        Assert.Equal(one.Start.AsSpan(0, frame.AtomCount + 1).ToArray(), reused.Start.AsSpan(0, frame.AtomCount + 1).ToArray());
+        Assert.Equal(one.Distance.AsSpan(0, total).ToArray(), reused.Distance.AsSpan(0, total).ToArray());
+    }
+
+    [Fact]
     public void A_frame_without_a_cell_is_an_open_cluster()
     {
         var species = new[] { Elements.Get("Si") };
