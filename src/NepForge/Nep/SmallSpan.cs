@@ -69,4 +69,43 @@ static class SmallSpan
         for (; i < n; i++)
             Unsafe.Add(ref ry, i) += Unsafe.Add(ref rx, i);
     }
+
+    /// <summary>z[i] = x[i]·y[i] over x's length (z may be x or y).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Multiply(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z)
+    {
+        int n = x.Length;
+        y = y[..n];
+        z = z[..n];
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        ref double rz = ref MemoryMarshal.GetReference(z);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            for (; i <= n - 4; i += 4)
+                (Vector256.LoadUnsafe(ref rx, (nuint)i) * Vector256.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rz, (nuint)i);
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref rz, i) = Unsafe.Add(ref rx, i) * Unsafe.Add(ref ry, i);
+    }
+
+    /// <summary>z[i] = x[i]·a over x's length (z may be x).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Multiply(ReadOnlySpan<double> x, double a, Span<double> z)
+    {
+        int n = x.Length;
+        z = z[..n];
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double rz = ref MemoryMarshal.GetReference(z);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            var va = Vector256.Create(a);
+            for (; i <= n - 4; i += 4)
+                (Vector256.LoadUnsafe(ref rx, (nuint)i) * va).StoreUnsafe(ref rz, (nuint)i);
+        }
+        for (; i < n; i++)
+            Unsafe.Add(ref rz, i) = Unsafe.Add(ref rx, i) * a;
+    }
 }

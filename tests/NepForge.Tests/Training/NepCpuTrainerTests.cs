@@ -159,7 +159,8 @@ public sealed class NepCpuTrainerTests : IDisposable
     {
         if (OperatingSystem.IsWindows())
             return;
-        const string longer = "type 2 Si O\ncutoff 4.5 3.2\nn_max 3 2\nbasis_size 4 3\nl_max 4 2 1\nneuron 6\ngeneration 3000\noutput_interval 50\n";
+        // Long enough that a kill lands (a run of 6000 steps takes a few seconds since the trainer's short-span loops).
+        const string longer = "type 2 Si O\ncutoff 4.5 3.2\nn_max 3 2\nbasis_size 4 3\nl_max 4 2 1\nneuron 6\ngeneration 6000\noutput_interval 50\n";
         string straight = Folder("straight", longer), killed = Folder("killed", longer);
         var (code, _, err) = _cli.Run("nep", "train", straight, "--engine", "cpu", "--seed", "3", "--threads", "1");
         Assert.True(code == 0, err);
@@ -175,7 +176,7 @@ public sealed class NepCpuTrainerTests : IDisposable
             using var p = Process.Start(psi)!;
             _ = p.StandardError.ReadToEndAsync();
             _ = p.StandardOutput.ReadToEndAsync();
-            if (!p.WaitForExit(TimeSpan.FromSeconds(1.5 + 2 * random.NextDouble())))
+            if (!p.WaitForExit(TimeSpan.FromSeconds(0.6 + 1.4 * random.NextDouble())))
             {
                 Process.Start("kill", ["-KILL", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
                 p.WaitForExit();

@@ -87,7 +87,7 @@ sealed class NepTrainingKernel
             var sums = st.RadialSums.AsSpan((i * _types + tj) * nbR, nbR);
             var c = p.Radial[ti * _types + tj];
             for (int n = 0; n < _radialDim; n++)
-                q[n] += TensorPrimitives.Dot(c.AsSpan(n * nbR, nbR), sums);
+                q[n] += SmallSpan.Dot(c.AsSpan(n * nbR, nbR), sums);
         }
         sI.Clear();
         for (int a = st.AngularStart[i]; a < st.AngularStart[i + 1]; a++)
@@ -97,9 +97,9 @@ sealed class NepTrainingKernel
             var y = st.AngularY.AsSpan(a * 4 * comps, comps);
             for (int n = 0; n < _channels; n++)
             {
-                double g = TensorPrimitives.Dot(c.AsSpan(n * nbA, nbA), fk);
+                double g = SmallSpan.Dot(c.AsSpan(n * nbA, nbA), fk);
                 var sn = sI.Slice(n * comps, comps);
-                TensorPrimitives.MultiplyAdd(y, g, sn, sn);
+                SmallSpan.MultiplyAdd(y, g, sn);
             }
         }
         for (int n = 0; n < _channels; n++)
@@ -151,7 +151,7 @@ sealed class NepTrainingKernel
             var b0 = theta.AsSpan(_layout.B0(ti), _neurons);
             var w1 = theta.AsSpan(_layout.W1(ti), _neurons);
             var qs = _qs.AsSpan();
-            TensorPrimitives.Multiply(q, scaler, qs);
+            SmallSpan.Multiply(q, scaler, qs);
             var fp = state.Fp.AsSpan(i * dim, dim);
             fp.Clear();
             var h = state.H.AsSpan(i * _neurons, _neurons);
@@ -159,12 +159,12 @@ sealed class NepTrainingKernel
             for (int mu = 0; mu < _neurons; mu++)
             {
                 var row = w0.Slice(mu * dim, dim);
-                double hm = Math.Tanh(TensorPrimitives.Dot(row, qs) - b0[mu]);
+                double hm = Math.Tanh(SmallSpan.Dot(row, qs) - b0[mu]);
                 h[mu] = hm;
                 u += w1[mu] * hm;
-                TensorPrimitives.MultiplyAdd(row, w1[mu] * (1 - hm * hm), fp, fp);
+                SmallSpan.MultiplyAdd(row, w1[mu] * (1 - hm * hm), fp);
             }
-            TensorPrimitives.Multiply(fp, scaler, fp);
+            SmallSpan.Multiply(fp, scaler, fp);
             u = u - b1 + st.ZblEnergy[i];
             state.U[i] = u;
             total += u;
@@ -188,13 +188,13 @@ sealed class NepTrainingKernel
             var c = p.Radial[ti * _types + tj];
             var wt = wR.Slice(tj * nbR, nbR);
             for (int n = 0; n < _radialDim; n++)
-                TensorPrimitives.MultiplyAdd(c.AsSpan(n * nbR, nbR), fp[n], wt, wt);
+                SmallSpan.MultiplyAdd(c.AsSpan(n * nbR, nbR), fp[n], wt);
         }
         var rr = st.RadialR;
         for (int e = st.RadialStart[i]; e < st.RadialStart[i + 1]; e++)
         {
             double x = rr[4 * e], y = rr[4 * e + 1], z = rr[4 * e + 2], d = rr[4 * e + 3];
-            double scale = TensorPrimitives.Dot(wR.Slice(st.RadialType[e] * nbR, nbR), st.RadialFkp.AsSpan(e * nbR, nbR)) / d;
+            double scale = SmallSpan.Dot(wR.Slice(st.RadialType[e] * nbR, nbR), st.RadialFkp.AsSpan(e * nbR, nbR)) / d;
             double fx = scale * x, fy = scale * y, fz = scale * z;
             fix += fx;
             fiy += fy;
@@ -228,14 +228,14 @@ sealed class NepTrainingKernel
                 {
                     var cn = c.AsSpan(n * nbA, nbA);
                     var mn = m.Slice(n * comps, comps);
-                    TensorPrimitives.MultiplyAdd(mn, TensorPrimitives.Dot(cn, fk), hB, hB);
-                    TensorPrimitives.MultiplyAdd(mn, TensorPrimitives.Dot(cn, fkp), hpB, hpB);
+                    SmallSpan.MultiplyAdd(mn, SmallSpan.Dot(cn, fk), hB);
+                    SmallSpan.MultiplyAdd(mn, SmallSpan.Dot(cn, fkp), hpB);
                 }
                 var yAll = st.AngularY.AsSpan(a * 4 * comps, 4 * comps);
-                double radialPart = TensorPrimitives.Dot(hpB, yAll[..comps]);
-                double vx = TensorPrimitives.Dot(hB, yAll.Slice(comps, comps));
-                double vy = TensorPrimitives.Dot(hB, yAll.Slice(2 * comps, comps));
-                double vz = TensorPrimitives.Dot(hB, yAll.Slice(3 * comps, comps));
+                double radialPart = SmallSpan.Dot(hpB, yAll[..comps]);
+                double vx = SmallSpan.Dot(hB, yAll.Slice(comps, comps));
+                double vy = SmallSpan.Dot(hB, yAll.Slice(2 * comps, comps));
+                double vz = SmallSpan.Dot(hB, yAll.Slice(3 * comps, comps));
                 double x = ar[4 * a], y = ar[4 * a + 1], z = ar[4 * a + 2], d = ar[4 * a + 3];
                 double inv = 1.0 / d;
                 double ux = x * inv, uy = y * inv, uz = z * inv;
@@ -299,14 +299,14 @@ sealed class NepTrainingKernel
                 double uz = piz - pi[3 * j + 2] - (kzz * z + kyz * y);
                 double rho = (x * ux + y * uy + z * uz) / d;
                 var pt = pR.Slice(st.RadialType[e] * nbR, nbR);
-                TensorPrimitives.MultiplyAdd(st.RadialFkp.AsSpan(e * nbR, nbR), rho, pt, pt);
+                SmallSpan.MultiplyAdd(st.RadialFkp.AsSpan(e * nbR, nbR), rho, pt);
             }
             for (int tj = 0; tj < _types; tj++)
             {
                 var c = p.Radial[ti * _types + tj];
                 var pt = pR.Slice(tj * nbR, nbR);
                 for (int n = 0; n < _radialDim; n++)
-                    dq[n] += TensorPrimitives.Dot(c.AsSpan(n * nbR, nbR), pt);
+                    dq[n] += SmallSpan.Dot(c.AsSpan(n * nbR, nbR), pt);
             }
 
             // Angular tangent: δs_{n,b} = Σ_j g_n'ρ Y_b + g_n β_b, β_b = ∇Y_b·(u − ρ r̂)/d.
@@ -334,9 +334,9 @@ sealed class NepTrainingKernel
                 double tx = (ux - rho * rx) * inv, ty = (uy - rho * ry) * inv, tz = (uz - rho * rz) * inv;
                 var yAll = st.AngularY.AsSpan(e * 4 * comps, 4 * comps);
                 var beta = _beta.AsSpan(l * comps, comps);
-                TensorPrimitives.Multiply(yAll.Slice(comps, comps), tx, beta);
-                TensorPrimitives.MultiplyAdd(yAll.Slice(2 * comps, comps), ty, beta, beta);
-                TensorPrimitives.MultiplyAdd(yAll.Slice(3 * comps, comps), tz, beta, beta);
+                SmallSpan.Multiply(yAll.Slice(comps, comps), tx, beta);
+                SmallSpan.MultiplyAdd(yAll.Slice(2 * comps, comps), ty, beta);
+                SmallSpan.MultiplyAdd(yAll.Slice(3 * comps, comps), tz, beta);
                 var c = p.Angular[ti * _types + st.AngularType[e]];
                 var fk = st.AngularFk.AsSpan(e * nbA, nbA);
                 var fkp = st.AngularFkp.AsSpan(e * nbA, nbA);
@@ -345,8 +345,8 @@ sealed class NepTrainingKernel
                 {
                     var cn = c.AsSpan(n * nbA, nbA);
                     var dsn = ds.Slice(n * comps, comps);
-                    TensorPrimitives.MultiplyAdd(yb, TensorPrimitives.Dot(cn, fkp) * rho, dsn, dsn);
-                    TensorPrimitives.MultiplyAdd(beta, TensorPrimitives.Dot(cn, fk), dsn, dsn);
+                    SmallSpan.MultiplyAdd(yb, SmallSpan.Dot(cn, fkp) * rho, dsn);
+                    SmallSpan.MultiplyAdd(beta, SmallSpan.Dot(cn, fk), dsn);
                 }
             }
             if (count > 0)
@@ -360,7 +360,7 @@ sealed class NepTrainingKernel
                     {
                         tmp.Clear();
                         AddBlockGradient(b, sn, 1.0, tmp);
-                        dq[_radialDim + b * _channels + n] = TensorPrimitives.Dot(tmp, dsn);
+                        dq[_radialDim + b * _channels + n] = SmallSpan.Dot(tmp, dsn);
                     }
                 }
             }
@@ -374,25 +374,25 @@ sealed class NepTrainingKernel
             var gW1 = _gradient.AsSpan(_layout.W1(ti), _neurons);
             var qs = _qs.AsSpan();
             var dqs = _dqs.AsSpan();
-            TensorPrimitives.Multiply(q, scaler, qs);
-            TensorPrimitives.Multiply(dq, scaler, dqs);
+            SmallSpan.Multiply(q, scaler, qs);
+            SmallSpan.Multiply(dq, scaler, dqs);
             var hdq = _hdq.AsSpan();
             hdq.Clear();
             for (int mu = 0; mu < _neurons; mu++)
             {
                 var row = w0.Slice(mu * dim, dim);
                 double h = hI[mu], dD = 1 - h * h, wm = w1[mu];
-                double dz = TensorPrimitives.Dot(row, dqs);
+                double dz = SmallSpan.Dot(row, dqs);
                 gW1[mu] += a * h + dD * dz;
                 gB0[mu] += -a * wm * dD + 2 * wm * h * dD * dz;
                 var gRow = gW0.Slice(mu * dim, dim);
-                TensorPrimitives.MultiplyAdd(qs, a * wm * dD - 2 * wm * h * dD * dz, gRow, gRow);
-                TensorPrimitives.MultiplyAdd(dqs, wm * dD, gRow, gRow);
-                TensorPrimitives.MultiplyAdd(row, -2 * wm * h * dD * dz, hdq, hdq);
+                SmallSpan.MultiplyAdd(qs, a * wm * dD - 2 * wm * h * dD * dz, gRow);
+                SmallSpan.MultiplyAdd(dqs, wm * dD, gRow);
+                SmallSpan.MultiplyAdd(row, -2 * wm * h * dD * dz, hdq);
             }
             var g = _g.AsSpan();
-            TensorPrimitives.Multiply(hdq, scaler, g);
-            TensorPrimitives.MultiplyAdd(fp, a, g, g);
+            SmallSpan.Multiply(hdq, scaler, g);
+            SmallSpan.MultiplyAdd(fp, a, g);
 
             // Radial c: ∂Φ/∂c_nk = G_n Σ_j f_k + Fp_n Σ_j f_k'ρ.
             for (int tj = 0; tj < _types; tj++)
@@ -403,8 +403,8 @@ sealed class NepTrainingKernel
                 for (int n = 0; n < _radialDim; n++)
                 {
                     var gcn = gc.AsSpan(n * nbR, nbR);
-                    TensorPrimitives.MultiplyAdd(sums, g[n], gcn, gcn);
-                    TensorPrimitives.MultiplyAdd(pt, fp[n], gcn, gcn);
+                    SmallSpan.MultiplyAdd(sums, g[n], gcn);
+                    SmallSpan.MultiplyAdd(pt, fp[n], gcn);
                 }
             }
 
@@ -442,11 +442,11 @@ sealed class NepTrainingKernel
                 for (int n = 0; n < _channels; n++)
                 {
                     var mn = m.Slice(n * comps, comps);
-                    double coefF = TensorPrimitives.Dot(lam.Slice(n * comps, comps), yb) + TensorPrimitives.Dot(mn, beta);
-                    double coefFp = TensorPrimitives.Dot(mn, yb) * rho;
+                    double coefF = SmallSpan.Dot(lam.Slice(n * comps, comps), yb) + SmallSpan.Dot(mn, beta);
+                    double coefFp = SmallSpan.Dot(mn, yb) * rho;
                     var gcn = gc.AsSpan(n * nbA, nbA);
-                    TensorPrimitives.MultiplyAdd(fk, coefF, gcn, gcn);
-                    TensorPrimitives.MultiplyAdd(fkp, coefFp, gcn, gcn);
+                    SmallSpan.MultiplyAdd(fk, coefF, gcn);
+                    SmallSpan.MultiplyAdd(fkp, coefFp, gcn);
                 }
             }
         }
