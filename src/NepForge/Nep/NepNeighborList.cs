@@ -47,44 +47,60 @@ sealed class NepNeighborList
         int workers = Math.Max(1, Math.Min(threads, n / 64 + 1));
         if (workers == 1)
         {
-            // One pass, growing the storage when it fills: the counting pass costs as much as the writing one, and
-            // one thread is what every frame of a batch (nep eval, selection, training data) uses.
-            if (Index.Length == 0)
-                Resize(32 * n + 64);
-            int write = 0;
-            for (int i = 0; i < n; i++)
-            {
-                start[i] = write;
-                write += Visit(cells, i, this, write);
-            }
-            start[n] = write;
+            // One pass, growing the storage when it fills: a counting pass would cost as much as the writing one.
+            start[n] = Fill(cells, 0, n, this, start);
             return this;
         }
-        var counts = new int[n];
+        // Each worker fills its own reused list for a contiguous range of atoms in one pass; the parts are then
+        // copied into place (a copy is cheap next to a second visit of every atom's bins).
+        if (_parts is null || _parts.Length < workers)
+            Array.Resize(ref _parts, workers);
+        var parts = _parts;
+        var counts = new int[workers];
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
-            for (int i = w * n / workers, end = (w + 1) * n / workers; i < end; i++)
-                counts[i] = Visit(cells, i, null);
+            var part = parts[w] ??= new NepNeighborList();
+            counts[w] = Fill(cells, w * n / workers, (w + 1) * n / workers, part, start);
         });
-        start[0] = 0;
-        for (int i = 0; i < n; i++)
-            start[i + 1] = start[i] + counts[i];
-        int total = start[n];
-        if (Index.Length < total)
+        int total = 0;
+        for (int w = 0; w < workers; w++)
         {
-            int capacity = total + total / 8;
-            (Index, X, Y, Z, Distance) = (new int[capacity], new double[capacity], new double[capacity], new double[capacity], new double[capacity]);
+            for (int i = w * n / workers, end = (w + 1) * n / workers; i < end; i++)
+                start[i] += total;
+            total += counts[w];
         }
-        var list = this;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        start[n] = total;
+        if (Index.Length < total)
+            Resize(total + total / 8);
+        for (int w = 0, offset = 0; w < workers; offset += counts[w], w++)
         {
-            for (int i = w * n / workers, end = (w + 1) * n / workers; i < end; i++)
-                Visit(cells, i, list, start[i]);
-        });
+            var part = parts[w]!;
+            Array.Copy(part.Index, 0, Index, offset, counts[w]);
+            Array.Copy(part.X, 0, X, offset, counts[w]);
+            Array.Copy(part.Y, 0, Y, offset, counts[w]);
+            Array.Copy(part.Z, 0, Z, offset, counts[w]);
+            Array.Copy(part.Distance, 0, Distance, offset, counts[w]);
+        }
         return this;
     }
 
-    // Only the one-pass build grows the storage (the parallel one sizes it from its counts first).
+    NepNeighborList?[]? _parts;
+
+    // Atoms from ..< to into list from entry 0, their row starts (relative to that list) into start; returns the entries.
+    static int Fill(CellGrid cells, int from, int to, NepNeighborList list, int[] start)
+    {
+        if (list.Index.Length == 0)
+            list.Resize(32 * (to - from) + 64);
+        int write = 0;
+        for (int i = from; i < to; i++)
+        {
+            start[i] = write;
+            write += Visit(cells, i, list, write);
+        }
+        return write;
+    }
+
+    // Grows the storage, keeping what it holds.
     void Resize(int capacity)
     {
         var index = Index;
@@ -101,11 +117,11 @@ sealed class NepNeighborList
     }
 
     /// <summary>
-    /// Counts the neighbours of atom i, and writes them into <paramref name="list"/> from entry <paramref name="write"/>
-    /// on when given, growing its storage if it is full.
+    /// Writes the neighbours of atom i into <paramref name="list"/> from entry <paramref name="write"/> on, growing its
+    /// storage when it is full; returns how many.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    static int Visit(CellGrid g, int i, NepNeighborList? list, int write = 0)
+    static int Visit(CellGrid g, int i, NepNeighborList list, int write)
     {
         int home = g.BinOf[i];
         int h2 = home % g.Bins[2], h1 = home / g.Bins[2] % g.Bins[1], h0 = home / (g.Bins[2] * g.Bins[1]);
@@ -140,17 +156,14 @@ sealed class NepNeighborList
                         double sq = x * x + y * y + z * z;
                         if (sq >= cutSquared)
                             continue;
-                        if (list is not null)
-                        {
-                            if (write == list.Index.Length)
-                                list.Resize(2 * write + 64);
-                            list.Index[write] = j;
-                            list.X[write] = x;
-                            list.Y[write] = y;
-                            list.Z[write] = z;
-                            list.Distance[write] = Math.Sqrt(sq);
-                            write++;
-                        }
+                        if (write == list.Index.Length)
+                            list.Resize(2 * write + 64);
+                        list.Index[write] = j;
+                        list.X[write] = x;
+                        list.Y[write] = y;
+                        list.Z[write] = z;
+                        list.Distance[write] = Math.Sqrt(sq);
+                        write++;
                         count++;
                     }
                 }

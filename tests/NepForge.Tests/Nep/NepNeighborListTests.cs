@@ -50,12 +50,12 @@ public class NepNeighborListTests
     }
 
     [Fact]
-    public void One_pass_and_two_pass_builds_give_the_same_lists_and_reused_storage_grows()
+    public void One_thread_and_two_thread_builds_give_the_same_lists_and_reused_storage_grows()
     {
         var species = new[] { Elements.Get("Si") };
         var frame = NepTestModels.RandomFrame(species, atoms: 300, seed: 5, edge: 14, minDistance: 1.2, pbc: Pbc.All);
         var one = NepNeighborList.Build(frame.Positions, frame.Lattice, 5.0, threads: 1);  // one pass, grows
-        var two = NepNeighborList.Build(frame.Positions, frame.Lattice, 5.0, threads: 2);  // counts, then writes
+        var two = NepNeighborList.Build(frame.Positions, frame.Lattice, 5.0, threads: 2);  // a part per worker, copied into place
         int total = one.Start[frame.AtomCount];
         Assert.True(total > 32 * frame.AtomCount, $"{total} entries: the one-pass build must have grown its storage");
         Assert.Equal(one.Start.AsSpan(0, frame.AtomCount + 1).ToArray(), two.Start.AsSpan(0, frame.AtomCount + 1).ToArray());
@@ -69,6 +69,13 @@ public class NepNeighborListTests
         reused.Rebuild(frame.Positions, frame.Lattice, 5.0, threads: 1);
         Assert.Equal(one.Start.AsSpan(0, frame.AtomCount + 1).ToArray(), reused.Start.AsSpan(0, frame.AtomCount + 1).ToArray());
         Assert.Equal(one.Distance.AsSpan(0, total).ToArray(), reused.Distance.AsSpan(0, total).ToArray());
+        // The same with two threads, whose per-worker parts are kept between builds.
+        var bigSparse = NepTestModels.RandomFrame(species, atoms: 200, seed: 9, edge: 40, minDistance: 2, pbc: Pbc.All);
+        var reusedTwo = NepNeighborList.Build(bigSparse.Positions, bigSparse.Lattice, 5.0, threads: 2);
+        reusedTwo.Rebuild(frame.Positions, frame.Lattice, 5.0, threads: 2);
+        Assert.Equal(one.Start.AsSpan(0, frame.AtomCount + 1).ToArray(), reusedTwo.Start.AsSpan(0, frame.AtomCount + 1).ToArray());
+        Assert.Equal(one.Index.AsSpan(0, total).ToArray(), reusedTwo.Index.AsSpan(0, total).ToArray());
+        Assert.Equal(one.Distance.AsSpan(0, total).ToArray(), reusedTwo.Distance.AsSpan(0, total).ToArray());
     }
 
     [Fact]
