@@ -77,6 +77,8 @@ public static class WorkflowParser
             throw engineNode.Error("VASP jobs need engine.command (e.g. \"mpirun -np 32 vasp_std > vasp.out\")");
         if (spec.Engine.Kind == "vasp" && spec.Aimd is not null && spec.Engine.AimdIncar is null && spec.Engine.Incar is null)
             throw engineNode.Error("a VASP AIMD needs engine.aimd_incar (or engine.incar)");
+        if (spec.Engine.Kind == "vasp" && spec.Aimd is { HoldSteps: > 0 })
+            throw stages.Required("aimd").Required("hold_steps").Error("VASP ramps TEBEG → TEEND over NSW in one run and has no hold after it: give the hold as its own temperature (e.g. temperatures: [\"10:300\", 300])");
         return spec;
     }
 
@@ -156,20 +158,26 @@ public static class WorkflowParser
 
     static AimdSpec ParseAimd(YamlNode n, string baseDir, string? built = null)
     {
-        n.AllowOnly("structures", "temperatures", "steps", "timestep", "seed", "ensemble", "executor");
-        var temps = n.Required("temperatures").Items().Select(t =>
+        n.AllowOnly("structures", "temperatures", "steps", "hold_steps", "timestep", "seed", "ensemble", "executor");
+        // A temperature (300) or a linear ramp ("10:300"), as `dft prepare --aimd -T` takes them.
+        var ranges = n.Required("temperatures").Items().Select(t =>
         {
-            double v = t.Number();
-            return v > 0 ? v : throw t.Error("temperatures must be > 0 K");
+            var r = InitialMdSpec.ParseTemperature(t);
+            return r.Start > 0 && r.End > 0 ? r : throw t.Error("temperatures must be > 0 K");
         }).ToList();
         int steps = n.Required("steps").Int();
         if (steps < 1)
             throw n.Required("steps").Error("must be ≥ 1");
+        int hold = n.Get("hold_steps")?.Int() ?? 0;
+        if (hold < 0)
+            throw n.Required("hold_steps").Error("must be ≥ 0");
         return new AimdSpec
         {
             Structures = n.Get("structures") is null && built is not null ? built : ExistingFile(n.Required("structures"), baseDir),
-            Temperatures = temps,
+            Temperatures = ranges.Select(r => r.End).ToList(),
+            StartTemperatures = ranges.Any(r => r.Start != r.End) ? ranges.Select(r => r.Start).ToList() : null,
             Steps = steps,
+            HoldSteps = hold,
             Timestep = n.Get("timestep")?.Number() ?? 1.0,
             Seed = n.Get("seed")?.Int() ?? 1,
             Ensemble = n.Get("ensemble")?.String() ?? "nvt",

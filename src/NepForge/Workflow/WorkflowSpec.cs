@@ -71,11 +71,20 @@ public sealed record AimdSpec
     /// <summary>Starting structures (any format NepForge reads).</summary>
     public required string Structures { get; init; }
 
-    /// <summary>Temperatures, K: one run per structure and temperature.</summary>
+    /// <summary>
+    /// Temperatures, K: one run per structure and temperature; for a ramp ("10:300" in the file) its end, with its
+    /// start in <see cref="StartTemperatures"/>.
+    /// </summary>
     public required IReadOnlyList<double> Temperatures { get; init; }
 
-    /// <summary>MD steps.</summary>
+    /// <summary>Start of each run's linear ramp to <see cref="Temperatures"/>, K; null when no run ramps.</summary>
+    public IReadOnlyList<double>? StartTemperatures { get; init; }
+
+    /// <summary>MD steps (of the ramp, for a ramped run).</summary>
     public required int Steps { get; init; }
+
+    /// <summary>CP2K: steps at the end temperature after <see cref="Steps"/> (a last segment; frames record md_hold).</summary>
+    public int HoldSteps { get; init; }
 
     /// <summary>Time step, fs.</summary>
     public double Timestep { get; init; } = 1.0;

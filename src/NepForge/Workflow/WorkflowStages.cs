@@ -65,14 +65,29 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
     {
         var a = spec.Aimd!;
         var frames = WorkflowRunner.Read(a.Structures).ToList();
-        foreach (double t in a.Temperatures)
+        for (int k = 0; k < a.Temperatures.Count; k++)
         {
-            string tdir = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"{t:0.##}K"));
+            double t = a.Temperatures[k];
+            double t0 = a.StartTemperatures?[k] ?? t;
+            // "300K" for a constant temperature (as before ramps existed, so that runs already made are found again),
+            // "10-300K" for a ramp.
+            string name = t0 == t
+                ? string.Create(CultureInfo.InvariantCulture, $"{t:0.##}K")
+                : string.Create(CultureInfo.InvariantCulture, $"{t0:0.##}-{t:0.##}K");
+            string tdir = Path.Combine(dir, name);
             var inputs = spec.Engine.Kind == "cp2k"
                 ? new DftEngineInputs
                 {
                     Cp2k = Cp2kSettings(),
-                    Cp2kMd = new Cp2kMdSettings { Temperature = t, Steps = a.Steps, TimeStepFs = a.Timestep, Seed = a.Seed },
+                    Cp2kMd = new Cp2kMdSettings
+                    {
+                        Temperature = t0,
+                        EndTemperature = t0 == t ? null : t,
+                        HoldSteps = a.HoldSteps,
+                        Steps = a.Steps,
+                        TimeStepFs = a.Timestep,
+                        Seed = a.Seed,
+                    },
                     Kind = "aimd",
                 }
                 : new DftEngineInputs
@@ -80,19 +95,20 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
                     Vasp = VaspInputs(spec.Engine.AimdIncar ?? spec.Engine.Incar),
                     VaspAimd = new VaspAimdSettings
                     {
-                        Temperature = t,
+                        Temperature = t0,
+                        EndTemperature = t0 == t ? null : t,
                         Steps = a.Steps,
                         TimeStepFs = a.Timestep,
                         Ensemble = Ensemble(a.Ensemble),
                         // temperatures and steps are written in the workflow file; the rest only fills what aimd_incar lacks.
-                        Explicit = VaspAimdExplicit.Temperature | VaspAimdExplicit.Steps,
+                        Explicit = VaspAimdExplicit.Temperature | VaspAimdExplicit.Steps | (t0 == t ? 0 : VaspAimdExplicit.EndTemperature),
                     },
                     Kind = "aimd",
                 };
             var tagged = frames.Select(f =>
             {
                 var c = f.Clone();
-                c.Info.ConfigType = string.Create(CultureInfo.InvariantCulture, $"{f.Info.ConfigType ?? f.Formula}_aimd_{t:0.##}K");
+                c.Info.ConfigType = $"{f.Info.ConfigType ?? f.Formula}_aimd_{name}";
                 return c;
             });
             DftJobs.Prepare(tagged, tdir, inputs);

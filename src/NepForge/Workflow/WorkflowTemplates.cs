@@ -22,8 +22,9 @@ public static class WorkflowTemplates
             stages:
               aimd:                 # low-accuracy AIMD of each structure at each temperature
                 structures: start.xyz
-                temperatures: [300, 900]
+                temperatures: [300, 900]   # K; "10:300" is a ramp over the steps
                 steps: 40
+                # hold_steps: 20    # CP2K: steps at the end temperature after the steps
                 timestep: 1.0       # fs
                 seed: 1             # initial velocities and thermostat noise (recorded in every frame)
               extract:

@@ -83,7 +83,7 @@ public sealed class WorkflowParserTests : IDisposable
         var e = Fails(Write(Good.Replace("steps: 10", "steps: ten", StringComparison.Ordinal)));
         Assert.Contains("stages.aimd.steps: expected a whole number, found 'ten'", e.Message);
         e = Fails(Write(Good.Replace("temperatures: [300, 900]", "temperatures: [300, hot]", StringComparison.Ordinal)));
-        Assert.Contains("stages.aimd.temperatures[1]: expected a number, found 'hot'", e.Message);
+        Assert.Contains("stages.aimd.temperatures[1]: 'hot': expected a temperature in K (300) or a ramp START:END (10:300)", e.Message);
     }
 
     [Fact]
