@@ -5,6 +5,7 @@ using NepForge.Dft.Vasp;
 using NepForge.Formats.ExtXyz;
 using NepForge.Formats.Vasp;
 using NepForge.IO;
+using NepForge.Nep;
 using NepForge.Sampling.Analysis;
 using NepForge.Sampling.Curation;
 using NepForge.Sampling.Generation;
@@ -67,13 +68,11 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
         var frames = WorkflowRunner.Read(a.Structures).ToList();
         for (int k = 0; k < a.Temperatures.Count; k++)
         {
-            double t = a.Temperatures[k];
-            double t0 = a.StartTemperatures?[k] ?? t;
+            var ramp = new MdTemperatureRamp(a.StartTemperatures?[k] ?? a.Temperatures[k], a.Temperatures[k], a.Steps, a.HoldSteps);
+            double? end = ramp.IsRamp ? ramp.End : null;
             // "300K" for a constant temperature (as before ramps existed, so that runs already made are found again),
-            // "10-300K" for a ramp.
-            string name = t0 == t
-                ? string.Create(CultureInfo.InvariantCulture, $"{t:0.##}K")
-                : string.Create(CultureInfo.InvariantCulture, $"{t0:0.##}-{t:0.##}K");
+            // "10-300K" for a ramp: the md stage's naming.
+            string name = ramp.RangeText().Replace(':', '-') + "K";
             string tdir = Path.Combine(dir, name);
             var inputs = spec.Engine.Kind == "cp2k"
                 ? new DftEngineInputs
@@ -81,10 +80,10 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
                     Cp2k = Cp2kSettings(),
                     Cp2kMd = new Cp2kMdSettings
                     {
-                        Temperature = t0,
-                        EndTemperature = t0 == t ? null : t,
-                        HoldSteps = a.HoldSteps,
-                        Steps = a.Steps,
+                        Temperature = ramp.Start,
+                        EndTemperature = end,
+                        HoldSteps = ramp.HoldSteps,
+                        Steps = ramp.RampSteps,
                         TimeStepFs = a.Timestep,
                         Seed = a.Seed,
                     },
@@ -95,13 +94,13 @@ sealed class WorkflowStages(WorkflowSpec spec, WorkflowRunner runner, Action<str
                     Vasp = VaspInputs(spec.Engine.AimdIncar ?? spec.Engine.Incar),
                     VaspAimd = new VaspAimdSettings
                     {
-                        Temperature = t0,
-                        EndTemperature = t0 == t ? null : t,
-                        Steps = a.Steps,
+                        Temperature = ramp.Start,
+                        EndTemperature = end,
+                        Steps = ramp.RampSteps,
                         TimeStepFs = a.Timestep,
                         Ensemble = Ensemble(a.Ensemble),
                         // temperatures and steps are written in the workflow file; the rest only fills what aimd_incar lacks.
-                        Explicit = VaspAimdExplicit.Temperature | VaspAimdExplicit.Steps | (t0 == t ? 0 : VaspAimdExplicit.EndTemperature),
+                        Explicit = VaspAimdExplicit.Temperature | VaspAimdExplicit.Steps | (ramp.IsRamp ? VaspAimdExplicit.EndTemperature : 0),
                     },
                     Kind = "aimd",
                 };
